@@ -1,0 +1,44 @@
+/*
+ * cli.h - the lmb command-line tool: the command table and helpers shared by cmd_*.c.
+ *
+ * Exit statuses: 0 success, 1 runtime failure (solver, I/O on output), 2 bad input or usage
+ * (a malformed cell file, an unknown flag, a value out of range). Errors are printed as one line
+ * "lmb: <sentence>" on stderr.
+ */
+#ifndef LMB_CLI_H
+#define LMB_CLI_H
+
+#include "lmb/lmb.h"
+
+#define LMB_EXIT_OK    0
+#define LMB_EXIT_FAIL  1
+#define LMB_EXIT_USAGE 2
+
+typedef struct lmb_cli_cmd {
+    const char *name;
+    const char *summary;                             /* one line for `lmb help` */
+    const char *usage;                               /* full text for `lmb help NAME` */
+    int (*run)(lmb_ctx *ctx, int argc, char **argv); /* argv[0] is the command name */
+} lmb_cli_cmd;
+
+/* Prints "lmb: <ctx error sentence>" and returns the exit status for status. */
+int lmb_cli_fail(lmb_ctx *ctx, lmb_status status);
+
+/* The same for a failure to load an input (a cell file): exit 2 unless memory ran out, since
+ * an unreadable or missing input file is bad input too. */
+int lmb_cli_fail_input(lmb_ctx *ctx, lmb_status status);
+
+/* Prints "lmb <cmd>: <message>" and the hint to run `lmb help <cmd>`; returns LMB_EXIT_USAGE. */
+int lmb_cli_usage_error(const char *cmd, const char *fmt, ...);
+
+/* Exit status for a library status: bad input -> 2, anything else -> 1. */
+int lmb_cli_exit_code(lmb_status status);
+
+int lmb_cmd_help(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_params(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv);
+
+extern const lmb_cli_cmd lmb_cli_commands[];
+extern const int lmb_cli_command_count;
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * cmd_params.c - `lmb params`: show or check the resolved parameter set of a cell.
+ *
+ *   lmb params show CELL [--json]       every parameter: value, unit, SI value, allowed range,
+ *                                       source / fitted_to, defaults marked; derived quantities
+ *   lmb params show --schema [--markdown]  every key a cell file may hold
+ *   lmb params show --presets           the built-in presets
+ *   lmb params check CELL               "CELL: ok" (exit 0), or one line on stderr (exit 2)
+ *
+ * CELL is a file or a preset name. Any failure to load the cell is bad input: exit status 2,
+ * including a file that cannot be read (the cell is what the user gave us); only running out
+ * of memory exits 1. Everything printed comes from the library's schema and the loaded cell.
+ */
+#include "cli/cli.h"
+#include "model/cell_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "params"
+
+static int finish_output(void) {
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "lmb: cannot write to standard output\n");
+        return LMB_EXIT_FAIL;
+    }
+    return LMB_EXIT_OK;
+}
+
+/* The key as a file writes it: "separator.thickness_um", "separator.porosity". */
+static void file_key(char *dst, size_t n, const lmb_param_info *in) {
+    const lmb_unit *u = lmb_unit_find(in->unit);
+    if (u && u->dim != LMB_DIM_NONE)
+        snprintf(dst, n, "%s_%s", in->key, u->key);
+    else
+        snprintf(dst, n, "%s", in->key);
+}
+
+/* "(0, 10000]" */
+static void range_text(char *dst, size_t n, const lmb_param_info *in) {
+    snprintf(dst, n, "%s%g, %g%s", in->min_open ? "(" : "[", in->min, in->max,
+             in->max_open ? ")" : "]");
+}
+
+static const char *unit_shown(const char *unit) {
+    return strcmp(unit, "1") == 0 ? "-" : unit;
+}
+
+static int show_schema(int markdown) {
+    int n = lmb_cell_schema_count();
+    if (markdown) {
+        printf("| key | unit | default | allowed range | description |\n");
+        printf("|---|---|---|---|---|\n");
+    } else {
+        printf("cell-file schema: each numeric key carries its unit as a suffix; any unit of the "
+               "same dimension is accepted.\n"
+               "electrodes.* keys set both Li electrodes; negative.* and positive.* override "
+               "them one by one.\n\n");
+        printf("%-45s %-9s %-9s %-16s %s\n", "key", "default", "unit", "range", "description");
+    }
+    for (int i = 0; i < n; i++) {
+        lmb_param_info in;
+        if (lmb_cell_schema_at(i, &in) != LMB_OK)
+            continue;
+        char key[160], def[40], range[64];
+        file_key(key, sizeof key, &in);
+        if (isnan(in.value))
+            snprintf(def, sizeof def, "required");
+        else
+            snprintf(def, sizeof def, "%g", in.value);
+        range_text(range, sizeof range, &in);
+        if (markdown)
+            printf("| `%s` | %s | %s | %s | %s |\n", key, unit_shown(in.unit), def, range,
+                   in.description);
+        else
+            printf("%-45s %-9s %-9s %-16s %s\n", key, def, unit_shown(in.unit), range,
+                   in.description);
+    }
+    return finish_output();
+}
+
+static int show_presets(lmb_ctx *ctx) {
+    for (int i = 0; i < lmb_preset_count(); i++) {
+        const char *name = lmb_preset_name(i);
+        lmb_cell *cell = NULL;
+        lmb_status st = lmb_cell_load(ctx, name, &cell);
+        if (st != LMB_OK)
+            return lmb_cli_fail(ctx, st); /* a broken built-in preset is a bug: exit 1 */
+        const char *desc = lmb__cell_params(cell)->description;
+        printf("%-22s %s\n", name, desc);
+        lmb_cell_free(cell);
+    }
+    return finish_output();
+}
+
+/* Quantities the model derives from the parameters, so that a reader can check them. */
+static void show_derived(const lmb_params *p) {
+    const double ohm_cm2 = 1e-4; /* [ohm m2] */
+    double RT_F = LMB_GAS_CONSTANT * p->T_K / LMB_FARADAY;
+    printf("\nderived:\n");
+    printf("  %-46s %-10.4g %s\n", "separator tortuosity tau", lmb__layer_tortuosity(&p->separator),
+           p->separator.macmullin > 0.0 ? "(N_M eps)" : "(eps^-b)");
+    printf("  %-46s %-10.4g %s\n", "separator ionic resistance N_M L / kappa",
+           lmb__layer_tortuosity(&p->separator) / p->separator.porosity * p->separator.thickness_m /
+               p->electrolyte.kappa_S_m / ohm_cm2,
+           "ohm cm2");
+    const lmb_li_params *li[2] = {&p->neg, &p->pos};
+    const char *side[2] = {"negative", "positive"};
+    for (int s = 0; s < 2; s++) {
+        char label[96];
+        snprintf(label, sizeof label, "%s SEI film resistance rho L", side[s]);
+        printf("  %-46s %-10.4g %s\n", label, lmb__sei_resistance(li[s]) / ohm_cm2, "ohm cm2");
+        snprintf(label, sizeof label, "%s charge-transfer resistance RT/(F i0)", side[s]);
+        printf("  %-46s %-10.4g %s\n", label, RT_F / li[s]->i0_A_m2 / ohm_cm2, "ohm cm2");
+        const lmb_layer_params *c = &li[s]->coating;
+        if (!c->present)
+            continue;
+        snprintf(label, sizeof label, "%s coating thickness m/(rho (1-eps))", side[s]);
+        printf("  %-46s %-10.4g %s\n", label, c->thickness_m * 1e6, "um");
+        snprintf(label, sizeof label, "%s coating tortuosity eps^-b", side[s]);
+        printf("  %-46s %-10.4g\n", label, lmb__layer_tortuosity(c));
+    }
+}
+
+static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
+    lmb_cell *cell = NULL;
+    lmb_status st = lmb_cell_load(ctx, arg, &cell);
+    if (st != LMB_OK)
+        return lmb_cli_fail_input(ctx, st);
+    if (json) {
+        char *text = NULL;
+        st = lmb_cell_to_json(ctx, cell, &text);
+        lmb_cell_free(cell);
+        if (st != LMB_OK)
+            return lmb_cli_fail(ctx, st);
+        printf("%s\n", text);
+        free(text);
+        return finish_output();
+    }
+    const lmb_params *p = lmb__cell_params(cell);
+    printf("cell: %s\nfrom: %s\ntype: li-li\n", lmb_cell_name(cell), arg);
+    if (p->description[0])
+        printf("description: %s\n", p->description);
+    printf("\n%-38s %-11s %-7s %-20s %-16s %s\n", "parameter", "value", "unit", "SI value",
+           "allowed range", "source (* = default)");
+    int n = lmb_cell_param_count(cell);
+    for (int i = 0; i < n; i++) {
+        lmb_param_info in;
+        if (lmb_cell_param_at(cell, i, &in) != LMB_OK)
+            continue;
+        char si[48], range[64];
+        if (strcmp(in.si_unit, "1") == 0)
+            snprintf(si, sizeof si, "%.6g", in.value_si);
+        else
+            snprintf(si, sizeof si, "%.6g %s", in.value_si, in.si_unit);
+        range_text(range, sizeof range, &in);
+        printf("%-38s %-11.6g %-7s %-20s %-16s %s%s", in.key, in.value, unit_shown(in.unit), si,
+               range, in.is_default ? "* " : "", in.is_default ? "default" : in.source);
+        if (in.fitted_to[0])
+            printf(" [fitted to: %s]", in.fitted_to);
+        printf("\n");
+    }
+    printf("\ncoating: negative %s, positive %s\n", p->neg.coating.present ? "yes" : "none",
+           p->pos.coating.present ? "yes" : "none");
+    show_derived(p);
+    lmb_cell_free(cell);
+    return finish_output();
+}
+
+static int check_cell(lmb_ctx *ctx, const char *arg) {
+    lmb_cell *cell = NULL;
+    lmb_status st = lmb_cell_load(ctx, arg, &cell);
+    if (st != LMB_OK)
+        return lmb_cli_fail_input(ctx, st);
+    lmb_cell_free(cell);
+    printf("%s: ok\n", arg);
+    return finish_output();
+}
+
+int lmb_cmd_params(lmb_ctx *ctx, int argc, char **argv) {
+    if (argc < 2)
+        return lmb_cli_usage_error(CMD, "missing subcommand: show or check");
+    const char *sub = argv[1];
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        for (int i = 0; i < lmb_cli_command_count; i++)
+            if (strcmp(lmb_cli_commands[i].name, CMD) == 0)
+                fputs(lmb_cli_commands[i].usage, stdout);
+        return finish_output();
+    }
+    int show = strcmp(sub, "show") == 0;
+    if (!show && strcmp(sub, "check") != 0)
+        return lmb_cli_usage_error(CMD, "unknown subcommand '%s' (show or check)", sub);
+
+    const char *cell = NULL;
+    int json = 0, schema = 0, markdown = 0, presets = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (show && strcmp(a, "--json") == 0)
+            json = 1;
+        else if (show && strcmp(a, "--schema") == 0)
+            schema = 1;
+        else if (show && strcmp(a, "--markdown") == 0)
+            markdown = 1;
+        else if (show && strcmp(a, "--presets") == 0)
+            presets = 1;
+        else if (a[0] == '-' && a[1] != '\0')
+            return lmb_cli_usage_error(CMD, "unknown option '%s' for %s", a, sub);
+        else if (cell)
+            return lmb_cli_usage_error(CMD, "one CELL only ('%s' and '%s')", cell, a);
+        else
+            cell = a;
+    }
+    if (schema + presets + (cell != NULL) > 1)
+        return lmb_cli_usage_error(CMD, "give one of CELL, --schema or --presets");
+    if (markdown && !schema)
+        return lmb_cli_usage_error(CMD, "--markdown goes with --schema");
+    if (json && !cell)
+        return lmb_cli_usage_error(CMD, "--json goes with a CELL");
+    if (schema)
+        return show_schema(markdown);
+    if (presets)
+        return show_presets(ctx);
+    if (!cell)
+        return lmb_cli_usage_error(CMD, "missing CELL (a cell file or a preset name)");
+    return show ? show_cell(ctx, cell, json) : check_cell(ctx, cell);
+}

@@ -1,0 +1,141 @@
+/*
+ * main.c - entry point of the lmb command-line tool: the command table and `lmb help`.
+ *
+ * Each subcommand lives in cmd_<name>.c and is listed once in the table below; `lmb help` and
+ * `lmb help NAME` are generated from the table.
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const lmb_cli_cmd lmb_cli_commands[] = {
+    {"run", "simulate one cell under a protocol, write a Battery Data Format CSV",
+     "usage: lmb run CELL [options]\n"
+     "\n"
+     "Simulates a Li||Li cell (file or preset name) under galvanostatic plating/stripping\n"
+     "and writes the time series as a Battery Data Format CSV (positive current charges).\n"
+     "\n"
+     "options:\n"
+     "  -o, --output DIR        output directory (default out/run); writes DIR/timeseries.bdf.csv\n"
+     "  --current VALUE UNIT    current of each half cycle, e.g. '1 mA/cm2' or '0.5 mA'\n"
+     "                          (default 1 mA/cm2)\n"
+     "  --half-cycle VALUE UNIT duration of each half cycle, e.g. '1 h', '30 min' (default 1 h)\n"
+     "  --cycles N              number of full cycles (strip then plate the working electrode)\n"
+     "                          (default 10)\n"
+     "  --rest VALUE UNIT       rest after each half cycle (default 0 s)\n"
+     "  --vmax VALUE UNIT       stop a half cycle when |V| exceeds this (default 5 V)\n"
+     "  -q, --quiet             no summary on stdout\n",
+     lmb_cmd_run},
+    {"params", "show or check the resolved parameters of a cell",
+     "usage: lmb params show CELL [--json]     every parameter with unit, SI value, allowed\n"
+     "                                        range and source (--json: the resolved cell\n"
+     "                                        file, every value with its unit and source)\n"
+     "       lmb params show --schema [--markdown]  the cell-file schema: keys, units,\n"
+     "                                        ranges, defaults\n"
+     "       lmb params show --presets        the built-in presets\n"
+     "       lmb params check CELL            validate; exit 0 if valid, 2 with one message\n"
+     "                                        naming the file and field if not\n"
+     "\n"
+     "CELL is a JSON cell file (docs/cell-files.md) or a preset name such as li-li:bare.\n",
+     lmb_cmd_params},
+    {"help", "show help for lmb or for one command", "usage: lmb help [COMMAND]\n", lmb_cmd_help},
+};
+const int lmb_cli_command_count = (int)(sizeof lmb_cli_commands / sizeof lmb_cli_commands[0]);
+
+static void print_overview(FILE *out) {
+    fprintf(out, "lmb %s - lithium-metal battery cells: simulate, cycle, analyse\n\n",
+            lmb_version());
+    fprintf(out, "usage: lmb COMMAND [ARGS]\n\ncommands:\n");
+    for (int i = 0; i < lmb_cli_command_count; i++)
+        fprintf(out, "  %-10s %s\n", lmb_cli_commands[i].name, lmb_cli_commands[i].summary);
+    fprintf(out, "\n`lmb help COMMAND` shows a command's options.\n");
+}
+
+static const lmb_cli_cmd *find_cmd(const char *name) {
+    for (int i = 0; i < lmb_cli_command_count; i++)
+        if (strcmp(lmb_cli_commands[i].name, name) == 0)
+            return &lmb_cli_commands[i];
+    return NULL;
+}
+
+int lmb_cmd_help(lmb_ctx *ctx, int argc, char **argv) {
+    (void)ctx;
+    if (argc < 2) {
+        print_overview(stdout);
+        return LMB_EXIT_OK;
+    }
+    const lmb_cli_cmd *c = find_cmd(argv[1]);
+    if (!c) {
+        fprintf(stderr, "lmb help: unknown command '%s'\n", argv[1]);
+        print_overview(stderr);
+        return LMB_EXIT_USAGE;
+    }
+    fputs(c->usage, stdout);
+    return LMB_EXIT_OK;
+}
+
+int lmb_cli_exit_code(lmb_status status) {
+    switch (status) {
+    case LMB_OK:
+        return LMB_EXIT_OK;
+    case LMB_EINVAL:
+    case LMB_EPARSE:
+    case LMB_EUNIT:
+    case LMB_ERANGE:
+    case LMB_EKEY:
+    case LMB_ENOTFOUND:
+        return LMB_EXIT_USAGE;
+    default:
+        return LMB_EXIT_FAIL;
+    }
+}
+
+int lmb_cli_fail(lmb_ctx *ctx, lmb_status status) {
+    const char *msg = lmb_ctx_errmsg(ctx);
+    fprintf(stderr, "lmb: %s\n", msg[0] ? msg : lmb_strerror(status));
+    return lmb_cli_exit_code(status);
+}
+
+int lmb_cli_fail_input(lmb_ctx *ctx, lmb_status status) {
+    int rc = lmb_cli_fail(ctx, status);
+    return status == LMB_ENOMEM ? rc : LMB_EXIT_USAGE;
+}
+
+int lmb_cli_usage_error(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "lmb %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see `lmb help %s`)\n", cmd);
+    va_end(ap);
+    return LMB_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        print_overview(stderr);
+        return LMB_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return lmb_cmd_help(NULL, 1, argv);
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("lmb %s\n", lmb_version());
+        return LMB_EXIT_OK;
+    }
+    const lmb_cli_cmd *c = find_cmd(argv[1]);
+    if (!c) {
+        fprintf(stderr, "lmb: unknown command '%s'\n", argv[1]);
+        print_overview(stderr);
+        return LMB_EXIT_USAGE;
+    }
+    lmb_ctx *ctx = NULL;
+    if (lmb_ctx_create(&ctx) != LMB_OK) {
+        fprintf(stderr, "lmb: out of memory\n");
+        return LMB_EXIT_FAIL;
+    }
+    int rc = c->run(ctx, argc - 1, argv + 1);
+    lmb_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,557 @@
+/*
+ * cell_json.c - reading and writing cell files (JSON) and the built-in presets.
+ *
+ * A cell file is one JSON object (docs/cell-files.md):
+ *   {"name": "...", "description": "...", "type": "li-li", "area_cm2": 0.502, "temperature_C": 25,
+ *    "electrolyte": {...}, "separator": {...},
+ *    "electrodes": {...},               both Li electrodes of a symmetric cell
+ *    "negative": {...}, "positive": {...},   override "electrodes" key by key
+ *    "numerics": {...}}
+ * Every numeric key ends with its unit in key form ("thickness_um", "exchange_current_mA_cm2");
+ * any unit of the right dimension is accepted. A value is a number or a provenance object
+ * {"value": 16, "source": "...", "fitted_to": "..."}. The key-to-parameter mapping, the ranges
+ * and the defaults are the schema table of src/model/cell.c; this file only walks the JSON.
+ *
+ * Rules that make every input either load or fail with one line naming file and field:
+ * - the same key twice in one object, or one parameter written twice in two units in the same
+ *   section, is an error (LMB_EKEY); "negative"/"positive" over "electrodes" is an override,
+ *   not a duplicate, whatever the order of the sections in the file;
+ * - keys containing '.' are not accepted (nesting is written with objects);
+ * - numbers must be finite (1e999 parses as infinity and is rejected), counts whole;
+ * - the text must be one JSON object, with nothing after it; an empty file, a NUL byte, or a
+ *   file larger than LMB__CELL_FILE_MAX are errors; nesting deeper than cJSON's limit (1000) is
+ *   a syntax error.
+ * Errors are raised in order: syntax, then the top level in file order, then the sections in
+ * the order electrolyte, separator, electrodes, negative, positive, numerics, then the checks
+ * across parameters.
+ */
+#include "core/ctx_internal.h"
+#include "io/presets.h"
+#include "model/cell_internal.h"
+#include "model/cell_schema.h"
+
+#include <cjson/cJSON.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Largest cell file read: far above any real one, small enough to never exhaust memory. */
+#define LMB__CELL_FILE_MAX (16L * 1024 * 1024)
+
+#define KEY_MAX 256
+
+typedef struct loader {
+    lmb_ctx *ctx;
+    lmb_cell *cell;
+    char origin[512]; /* escaped, for messages */
+} loader;
+
+/* Fails with "ORIGIN: <message>". */
+#define LFAIL(L, st, fmt, ...) LMB__FAIL((L)->ctx, (st), "%s: " fmt, (L)->origin, __VA_ARGS__)
+
+/* Adds the file name in front of a message raised by the schema code. */
+static lmb_status prefixed(loader *L, lmb_status st) {
+    lmb__ctx_prefix_error(L->ctx, L->origin);
+    return st;
+}
+
+static const char *json_type(const cJSON *j) {
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsBool(j))
+        return "boolean";
+    if (cJSON_IsNumber(j))
+        return "number";
+    if (cJSON_IsString(j))
+        return "string";
+    if (cJSON_IsArray(j))
+        return "array";
+    if (cJSON_IsObject(j))
+        return "object";
+    return "invalid value";
+}
+
+/* "prefix.name" (or "name" at the top level) into dst; 0 if it does not fit. */
+static int join(char *dst, size_t n, const char *prefix, const char *name) {
+    int k = prefix[0] ? snprintf(dst, n, "%s.%s", prefix, name) : snprintf(dst, n, "%s", name);
+    return k >= 0 && (size_t)k < n;
+}
+
+/* Rejects a member whose name already appeared in the same object. */
+static lmb_status check_duplicate(loader *L, const cJSON *parent, const cJSON *item,
+                                  const char *prefix) {
+    for (const cJSON *o = parent->child; o && o != item; o = o->next) {
+        if (o->string && item->string && strcmp(o->string, item->string) == 0) {
+            char key[KEY_MAX], shown[300];
+            join(key, sizeof key, prefix, item->string);
+            lmb__escape(shown, sizeof shown, key);
+            LFAIL(L, LMB_EKEY, "duplicate key '%s' (each key may appear once)", shown);
+        }
+    }
+    return LMB_OK;
+}
+
+/* A number, or {"value": number, "source": string, "fitted_to": string}. */
+static lmb_status read_value(loader *L, const char *shown, const cJSON *item, double *v,
+                             const char **source, const char **fitted) {
+    *source = *fitted = NULL;
+    if (cJSON_IsNumber(item)) {
+        *v = item->valuedouble;
+        return LMB_OK;
+    }
+    if (!cJSON_IsObject(item))
+        LFAIL(L, LMB_EPARSE, "%s must be a number or an object {\"value\": ...}, not a %s", shown,
+              json_type(item));
+    const cJSON *value = NULL;
+    for (const cJSON *m = item->child; m; m = m->next) {
+        lmb_status st = check_duplicate(L, item, m, shown);
+        if (st != LMB_OK)
+            return st;
+        const char *name = m->string ? m->string : "";
+        if (strcmp(name, "value") == 0) {
+            if (!cJSON_IsNumber(m))
+                LFAIL(L, LMB_EPARSE, "%s.value must be a number, not a %s", shown, json_type(m));
+            value = m;
+        } else if (strcmp(name, "source") == 0 || strcmp(name, "fitted_to") == 0) {
+            if (!cJSON_IsString(m))
+                LFAIL(L, LMB_EPARSE, "%s.%s must be a string, not a %s", shown, name, json_type(m));
+            *(name[0] == 's' ? source : fitted) = m->valuestring;
+        } else {
+            char nm[120];
+            lmb__escape(nm, sizeof nm, name);
+            LFAIL(L, LMB_EKEY,
+                  "unknown key '%s.%s' (a value object holds only value, source and fitted_to)",
+                  shown, nm);
+        }
+    }
+    if (!value)
+        LFAIL(L, LMB_EKEY, "%s has no \"value\"", shown);
+    *v = value->valuedouble;
+    return LMB_OK;
+}
+
+/* One parameter "name": value inside the section prefix. */
+static lmb_status read_param(loader *L, const cJSON *item, const char *prefix, int level) {
+    const char *name = item->string ? item->string : "";
+    char key[KEY_MAX], shown[160]; /* a longer key is cut with "..." in messages */
+    int fits = join(key, sizeof key, prefix, name);
+    lmb__escape(shown, sizeof shown, key);
+    if (strchr(name, '.'))
+        LFAIL(L, LMB_EKEY,
+              "unknown key '%s': keys do not contain '.'; nest objects instead, "
+              "e.g. {\"separator\": {\"thickness_um\": 16}}",
+              shown);
+    if (!fits)
+        LFAIL(L, LMB_EKEY, "unknown key '%s'", shown);
+    int row;
+    const lmb_unit *unit;
+    lmb_status st = lmb__schema_resolve(L->ctx, key, &row, &unit);
+    if (st != LMB_OK)
+        return prefixed(L, st);
+    double v = 0.0;
+    const char *source, *fitted;
+    if ((st = read_value(L, shown, item, &v, &source, &fitted)) != LMB_OK)
+        return st;
+    st = lmb__cell_assign(L->ctx, L->cell, row, v, unit, shown, source, fitted, level, 1);
+    return st == LMB_OK ? st : prefixed(L, st);
+}
+
+/* A section whose members are all parameters (electrolyte, separator, numerics, coating). */
+static lmb_status read_section(loader *L, const cJSON *obj, const char *prefix, int level) {
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        lmb_status st = check_duplicate(L, obj, m, prefix);
+        if (st == LMB_OK)
+            st = read_param(L, m, prefix, level);
+        if (st != LMB_OK)
+            return st;
+    }
+    return LMB_OK;
+}
+
+/* "electrodes", "negative" or "positive". *coating: 1 object given, -1 null, 0 absent. */
+static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix, int level,
+                                 int *coating) {
+    *coating = 0;
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        lmb_status st = check_duplicate(L, obj, m, prefix);
+        if (st != LMB_OK)
+            return st;
+        const char *name = m->string ? m->string : "";
+        if (strcmp(name, "kind") == 0) {
+            if (!cJSON_IsString(m))
+                LFAIL(L, LMB_EPARSE, "%s.kind must be a string, not a %s", prefix, json_type(m));
+            if (strcmp(m->valuestring, "li-metal") != 0) {
+                char v[120];
+                lmb__escape(v, sizeof v, m->valuestring);
+                LFAIL(L, LMB_ERANGE, "%s.kind = '%s' is not supported (kinds: li-metal)", prefix,
+                      v);
+            }
+        } else if (strcmp(name, "coating") == 0) {
+            char sub[64];
+            snprintf(sub, sizeof sub, "%s.coating", prefix);
+            if (cJSON_IsNull(m)) {
+                *coating = -1;
+            } else if (cJSON_IsObject(m)) {
+                *coating = 1;
+                if ((st = read_section(L, m, sub, level)) != LMB_OK)
+                    return st;
+            } else {
+                LFAIL(L, LMB_EPARSE, "%s must be an object (or null for no coating), not a %s", sub,
+                      json_type(m));
+            }
+        } else if ((st = read_param(L, m, prefix, level)) != LMB_OK) {
+            return st;
+        }
+    }
+    return LMB_OK;
+}
+
+static lmb_status read_text(loader *L, const cJSON *item, char *dst, size_t n) {
+    if (!cJSON_IsString(item))
+        LFAIL(L, LMB_EPARSE, "%s must be a string, not a %s", item->string, json_type(item));
+    size_t len = strlen(item->valuestring);
+    if (len >= n)
+        LFAIL(L, LMB_ERANGE, "%s is %zu characters long (at most %zu)", item->string, len, n - 1);
+    memcpy(dst, item->valuestring, len + 1);
+    return LMB_OK;
+}
+
+static const char *const k_sections[] = {"electrolyte", "separator", "electrodes",
+                                         "negative",    "positive",  "numerics"};
+enum {
+    SEC_ELECTROLYTE,
+    SEC_SEPARATOR,
+    SEC_ELECTRODES,
+    SEC_NEGATIVE,
+    SEC_POSITIVE,
+    SEC_NUMERICS,
+    N_SECTIONS
+};
+
+static lmb_status read_root(loader *L, const cJSON *root) {
+    lmb_params *p = lmb__cell_params_mut(L->cell);
+    const cJSON *sec[N_SECTIONS] = {0};
+    lmb_status st;
+    for (const cJSON *m = root->child; m; m = m->next) {
+        if ((st = check_duplicate(L, root, m, "")) != LMB_OK)
+            return st;
+        const char *name = m->string ? m->string : "";
+        int s = -1;
+        for (int k = 0; k < N_SECTIONS; k++)
+            if (strcmp(name, k_sections[k]) == 0)
+                s = k;
+        if (s >= 0) {
+            if (!cJSON_IsObject(m))
+                LFAIL(L, LMB_EPARSE, "%s must be an object, not a %s", name, json_type(m));
+            sec[s] = m;
+        } else if (strcmp(name, "name") == 0) {
+            st = read_text(L, m, p->name, sizeof p->name);
+        } else if (strcmp(name, "description") == 0) {
+            st = read_text(L, m, p->description, sizeof p->description);
+        } else if (strcmp(name, "type") == 0) {
+            if (!cJSON_IsString(m))
+                LFAIL(L, LMB_EPARSE, "type must be a string, not a %s", json_type(m));
+            if (strcmp(m->valuestring, "li-li") != 0) {
+                char v[120];
+                lmb__escape(v, sizeof v, m->valuestring);
+                LFAIL(L, LMB_ERANGE, "type = '%s' is not supported (types: li-li)", v);
+            }
+            p->type = LMB_CELL_LI_LI;
+        } else {
+            st = read_param(L, m, "", LMB__GIVEN_OWN);
+        }
+        if (st != LMB_OK)
+            return st;
+    }
+
+    int coating[N_SECTIONS] = {0};
+    for (int k = 0; k < N_SECTIONS; k++) {
+        if (!sec[k])
+            continue;
+        if (k == SEC_ELECTRODES || k == SEC_NEGATIVE || k == SEC_POSITIVE)
+            st = read_electrode(L, sec[k], k_sections[k],
+                                k == SEC_ELECTRODES ? LMB__GIVEN_SHARED : LMB__GIVEN_OWN,
+                                &coating[k]);
+        else
+            st = read_section(L, sec[k], k_sections[k], LMB__GIVEN_OWN);
+        if (st != LMB_OK)
+            return st;
+    }
+    /* an electrode has a coating if its own section gives one, or if "electrodes" does and its
+     * own section does not remove it with "coating": null */
+    p->neg.coating.present =
+        coating[SEC_NEGATIVE] == 1 || (coating[SEC_NEGATIVE] == 0 && coating[SEC_ELECTRODES] == 1);
+    p->pos.coating.present =
+        coating[SEC_POSITIVE] == 1 || (coating[SEC_POSITIVE] == 0 && coating[SEC_ELECTRODES] == 1);
+
+    st = lmb__params_finish(L->ctx, p);
+    return st == LMB_OK ? st : prefixed(L, st);
+}
+
+/* Depth of open objects and arrays at position at (strings skipped). */
+static int nesting_depth(const char *text, const char *at) {
+    int depth = 0, in_string = 0;
+    for (const char *c = text; c < at && *c; c++) {
+        if (in_string) {
+            if (*c == '\\' && c[1])
+                c++;
+            else if (*c == '"')
+                in_string = 0;
+        } else if (*c == '"') {
+            in_string = 1;
+        } else if (*c == '[' || *c == '{') {
+            depth++;
+        } else if (*c == ']' || *c == '}') {
+            depth--;
+        }
+    }
+    return depth;
+}
+
+/*
+ * "FILE:LINE:COL: JSON syntax error near '...'" for the position cJSON stopped at. That position
+ * is often one character past the culprit, so the excerpt shows the line on both sides of it.
+ */
+static lmb_status syntax_error(loader *L, const char *text, const char *at) {
+    int line = 1, col = 1;
+    const char *line_start = text;
+    for (const char *c = text; c < at && *c; c++) {
+        if (*c == '\n') {
+            line++;
+            col = 1;
+            line_start = c + 1;
+        } else {
+            col++;
+        }
+    }
+    enum { CONTEXT = 12 };
+    const char *a = at - line_start > CONTEXT ? at - CONTEXT : line_start;
+    const char *b = at;
+    while (*b && *b != '\n' && *b != '\r' && b - at < CONTEXT)
+        b++;
+    while (a < b && (*a == ' ' || *a == '\t'))
+        a++;
+    char raw[2 * CONTEXT + 1], near[4 * (2 * CONTEXT + 1) + 4];
+    memcpy(raw, a, (size_t)(b - a));
+    raw[b - a] = '\0';
+    lmb__escape(near, sizeof near, raw);
+    const char *rest = at;
+    while (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')
+        rest++;
+    const char *why = *rest ? "" : " at the end of the file (truncated?)";
+    if (nesting_depth(text, at) >= CJSON_NESTING_LIMIT)
+        why = " (objects and arrays nested too deeply)";
+    LMB__FAIL(L->ctx, LMB_EPARSE, "%s:%d:%d: JSON syntax error near '%s'%s", L->origin, line, col,
+              near, why);
+}
+
+lmb_status lmb_cell_parse(lmb_ctx *ctx, const char *json, const char *origin, lmb_cell **out) {
+    if (out)
+        *out = NULL;
+    if (!json || !out)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_parse: NULL argument");
+    loader L = {.ctx = ctx};
+    lmb__escape(L.origin, sizeof L.origin, origin ? origin : "<string>");
+
+    const char *text = json;
+    if ((unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        text += 3; /* UTF-8 byte-order mark */
+    const char *c = text;
+    while (*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r')
+        c++;
+    if (!*c)
+        LMB__FAIL(ctx, LMB_EPARSE, "%s: empty file (a cell file is one JSON object)", L.origin);
+
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root)
+        return syntax_error(&L, text, end ? end : text);
+    lmb_status st;
+    if (!cJSON_IsObject(root)) {
+        const char *t = json_type(root);
+        cJSON_Delete(root);
+        LMB__FAIL(ctx, LMB_EPARSE, "%s: the top level must be a JSON object, not a%s %s", L.origin,
+                  (t[0] == 'a' || t[0] == 'o' || t[0] == 'i') ? "n" : "", t);
+    }
+    if ((st = lmb__cell_new(ctx, origin ? origin : "<string>", &L.cell)) != LMB_OK) {
+        cJSON_Delete(root);
+        return st;
+    }
+    st = read_root(&L, root);
+    cJSON_Delete(root);
+    if (st != LMB_OK) {
+        lmb_cell_free(L.cell);
+        return st;
+    }
+    *out = L.cell;
+    return LMB_OK;
+}
+
+/* Reads a whole file; NUL bytes and sizes above LMB__CELL_FILE_MAX are refused. */
+static lmb_status read_file(lmb_ctx *ctx, const char *path, const char *shown, char **out) {
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        LMB__FAIL(ctx, LMB_EIO, "%s: cannot open: %s", shown, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        LMB__FAIL(ctx, LMB_ENOMEM, "%s: out of memory", shown);
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap >= (size_t)LMB__CELL_FILE_MAX) {
+                free(buf);
+                fclose(f);
+                LMB__FAIL(ctx, LMB_EIO, "%s: larger than %ld MiB; not a cell file", shown,
+                          LMB__CELL_FILE_MAX / (1024 * 1024));
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                LMB__FAIL(ctx, LMB_ENOMEM, "%s: out of memory", shown);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err) {
+        free(buf);
+        LMB__FAIL(ctx, LMB_EIO, "%s: cannot read: %s", shown, strerror(err));
+    }
+    buf[n] = '\0';
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {
+        long off = (long)(nul - buf);
+        free(buf);
+        LMB__FAIL(ctx, LMB_EPARSE, "%s: NUL byte at offset %ld: not a JSON text file", shown, off);
+    }
+    *out = buf;
+    return LMB_OK;
+}
+
+int lmb_preset_count(void) {
+    return lmb__preset_count;
+}
+
+const char *lmb_preset_name(int i) {
+    return (i >= 0 && i < lmb__preset_count) ? lmb__presets[i].name : NULL;
+}
+
+lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **out) {
+    if (out)
+        *out = NULL;
+    if (!path_or_preset || !out)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_load: NULL argument");
+    char shown[512];
+    lmb__escape(shown, sizeof shown, path_or_preset);
+    if (strchr(path_or_preset, ':') && !strchr(path_or_preset, '/') &&
+        !strchr(path_or_preset, '\\')) {
+        for (int i = 0; i < lmb__preset_count; i++)
+            if (strcmp(lmb__presets[i].name, path_or_preset) == 0)
+                return lmb_cell_parse(ctx, lmb__presets[i].json, lmb__presets[i].name, out);
+        char list[512] = "";
+        for (int i = 0; i < lmb__preset_count; i++) {
+            size_t k = strlen(list);
+            snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", lmb__presets[i].name);
+        }
+        LMB__FAIL(ctx, LMB_ENOTFOUND,
+                  "unknown preset '%s' (presets: %s; a file whose name has a ':' is read as "
+                  "./NAME)",
+                  shown, list[0] ? list : "none");
+    }
+    char *text;
+    lmb_status st = read_file(ctx, path_or_preset, shown, &text);
+    if (st != LMB_OK)
+        return st;
+    st = lmb_cell_parse(ctx, text, path_or_preset, out);
+    free(text);
+    return st;
+}
+
+/* ---- writing ---- */
+
+/* The object at "a.b" under root (created when missing); electrode objects start with kind. */
+static cJSON *section_at(cJSON *root, const char *path) {
+    char buf[KEY_MAX];
+    size_t len = strlen(path);
+    if (len >= sizeof buf)
+        return NULL;
+    memcpy(buf, path, len + 1);
+    cJSON *obj = root;
+    for (char *part = buf; part && *part;) {
+        char *dot = strchr(part, '.');
+        if (dot)
+            *dot = '\0';
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(obj, part);
+        if (!next) {
+            next = cJSON_AddObjectToObject(obj, part);
+            if (!next)
+                return NULL;
+            if (obj == root && (strcmp(part, "negative") == 0 || strcmp(part, "positive") == 0) &&
+                !cJSON_AddStringToObject(next, "kind", "li-metal"))
+                return NULL;
+        }
+        obj = next;
+        part = dot ? dot + 1 : NULL;
+    }
+    return obj;
+}
+
+lmb_status lmb_cell_to_json(lmb_ctx *ctx, const lmb_cell *cell, char **out) {
+    if (out)
+        *out = NULL;
+    if (!cell || !out)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_to_json: NULL argument");
+    const lmb_params *p = lmb__cell_params(cell);
+    cJSON *root = cJSON_CreateObject();
+    int ok = root != NULL;
+    if (ok && p->name[0])
+        ok = cJSON_AddStringToObject(root, "name", p->name) != NULL;
+    if (ok && p->description[0])
+        ok = cJSON_AddStringToObject(root, "description", p->description) != NULL;
+    if (ok)
+        ok = cJSON_AddStringToObject(root, "type", "li-li") != NULL;
+    int n = lmb_cell_param_count(cell);
+    for (int i = 0; ok && i < n; i++) {
+        lmb_param_info info;
+        lmb_cell_param_at(cell, i, &info);
+        char path[KEY_MAX], leaf[KEY_MAX + 32];
+        snprintf(path, sizeof path, "%s", info.key);
+        char *dot = strrchr(path, '.');
+        const char *base = dot ? dot + 1 : path;
+        const lmb_unit *u = lmb_unit_find(info.unit);
+        if (u && u->dim != LMB_DIM_NONE)
+            snprintf(leaf, sizeof leaf, "%s_%s", base, u->key);
+        else
+            snprintf(leaf, sizeof leaf, "%s", base);
+        if (dot)
+            *dot = '\0';
+        cJSON *sec = dot ? section_at(root, path) : root;
+        cJSON *v = sec ? cJSON_AddObjectToObject(sec, leaf) : NULL;
+        ok = v && cJSON_AddNumberToObject(v, "value", info.value);
+        if (ok && (info.is_default || info.source[0]))
+            ok = cJSON_AddStringToObject(v, "source", info.is_default ? "default" : info.source) !=
+                 NULL;
+        if (ok && info.fitted_to[0])
+            ok = cJSON_AddStringToObject(v, "fitted_to", info.fitted_to) != NULL;
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory writing %s as JSON", lmb_cell_name(cell));
+    *out = text;
+    return LMB_OK;
+}

@@ -1,0 +1,798 @@
+/*
+ * cell.c - the parameter schema of a cell, its defaults and validation, and the lmb_cell object.
+ *
+ * A cell is a validated lmb_params (SI) plus, for every parameter, where its value came from:
+ * the "source" and "fitted_to" texts of the cell file and whether it was given or defaulted.
+ * The schema table below is the single list of parameters: key, display unit, dimension, field,
+ * allowed range, default and a one-line description. The JSON reader (src/io/cell_json.c),
+ * lmb_cell_set/get and `lmb params show` all work from it.
+ *
+ * Ranges are physical, not merely numerical: thicknesses > 0 and at most 10 mm, porosities in
+ * (0, 1], 0 <= t+ < 1, transfer coefficients in (0, 1], 200 K < T <= 400 K, mesh cells 1..2000.
+ * They are stored, like the defaults, in the display unit, and converted to the unit a value is
+ * written in when it is checked, so that an error speaks the user's unit.
+ *
+ * Derived quantities (PHYSICS.md s2, s3):
+ *   tortuosity tau = N_M eps if a MacMullin number N_M > 0 is given, else eps^(-b) (Bruggeman)
+ *   SEI film resistance r_SEI = rho_SEI L_SEI                                    [ohm m2]
+ *   coating thickness L = loading / (rho_skeleton (1 - eps))                       [m]
+ */
+#include "model/cell_schema.h"
+
+#include "core/ctx_internal.h"
+#include "model/cell_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPEN   1
+#define CLOSED 0
+
+#define ROW(key, unit, dim, field, is_int, lo, hi, lo_open, hi_open, def, scope, coat, desc)       \
+    {                                                                                              \
+        key, unit, dim, offsetof(lmb_params, field), is_int, lo, hi, lo_open, hi_open, def, scope, \
+            coat, desc                                                                             \
+    }
+
+/* The parameters of one Li-metal electrode and its optional coating; S is the key prefix, M the
+ * lmb_params member (neg or pos) and SC the scope. */
+#define LI_ROWS(S, M, SC)                                                                          \
+    ROW(S ".thickness", "um", LMB_DIM_LENGTH, M.thickness_m, 0, 0.0, 1e4, OPEN, CLOSED, 500.0, SC, \
+        0, "Li foil thickness (the electrode's lithium inventory)"),                               \
+        ROW(S ".exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.i0_A_m2, 0, 0.0, 1e5,      \
+            OPEN, CLOSED, 6.4, SC, 0,                                                              \
+            "exchange current density i0 of Li/Li+ per true area, at the reference "               \
+            "concentration"),                                                                      \
+        ROW(S ".reference_concentration", "mol/L", LMB_DIM_CONCENTRATION, M.c_ref_mol_m3, 0, 0.0,  \
+            10.0, OPEN, CLOSED, 1.0, SC, 0,                                                        \
+            "concentration at which i0 is given: i0(c) = i0 (c/c_ref)^alpha_a"),                   \
+        ROW(S ".alpha_a", "1", LMB_DIM_NONE, M.alpha_a, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC, 0,     \
+            "anodic transfer coefficient of Butler-Volmer kinetics"),                              \
+        ROW(S ".alpha_c", "1", LMB_DIM_NONE, M.alpha_c, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC, 0,     \
+            "cathodic transfer coefficient of Butler-Volmer kinetics"),                            \
+        ROW(S ".area_factor", "1", LMB_DIM_NONE, M.area_factor, 0, 0.0, 1e4, OPEN, CLOSED, 1.0,    \
+            SC, 0, "true (electrochemically active) area per geometric area"),                     \
+        ROW(S ".sei_thickness", "nm", LMB_DIM_LENGTH, M.sei_thickness_m, 0, 0.0, 1e4, CLOSED,      \
+            CLOSED, 20.0, SC, 0, "thickness of the native SEI film"),                              \
+        ROW(S ".sei_resistivity", "ohm m", LMB_DIM_RESISTIVITY, M.sei_resistivity_ohm_m, 0, 0.0,   \
+            1e12, CLOSED, CLOSED, 2e5, SC, 0,                                                      \
+            "ionic resistivity of the SEI film (r_SEI = resistivity x thickness)"),                \
+        ROW(S ".double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.cdl_F_m2, 0, 0.0, 1e5, OPEN, \
+            CLOSED, 10.0, SC, 0, "double-layer capacitance per geometric area"),                   \
+        ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 0.0,   \
+            1e3, OPEN, CLOSED, NAN, SC, 1,                                                         \
+            "mass of coating per geometric area (required when a coating is given)"),              \
+        ROW(S ".coating.density", "g/cm3", LMB_DIM_DENSITY, M.coating.density_kg_m3, 0, 0.0, 30.0, \
+            OPEN, CLOSED, 4.21, SC, 1,                                                             \
+            "skeleton density of the coating material (CsPbCl3: 4.21)"),                           \
+        ROW(S ".coating.porosity", "1", LMB_DIM_NONE, M.coating.porosity, 0, 0.0, 1.0, OPEN, OPEN, \
+            0.4, SC, 1, "electrolyte-filled volume fraction of the coating"),                      \
+        ROW(S ".coating.bruggeman", "1", LMB_DIM_NONE, M.coating.bruggeman, 0, 0.0, 10.0, CLOSED,  \
+            CLOSED, 1.5, SC, 1, "Bruggeman exponent b of the coating, tortuosity eps^-b"),         \
+        ROW(S ".coating.particle_size", "nm", LMB_DIM_LENGTH, M.coating.particle_size_m, 0, 0.0,   \
+            1e6, OPEN, CLOSED, 170.0, SC, 1, "size of the coating's particles"),                   \
+        ROW(S ".coating.cells", "1", LMB_DIM_NONE, M.coating.cells, 1, 1.0, 2000.0, CLOSED,        \
+            CLOSED, 5.0, SC, 1, "finite volumes across the coating")
+
+static const lmb__param_row k_rows[] = {
+    ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL, 0,
+        "electrochemically active geometric area"),
+    ROW("temperature", "C", LMB_DIM_TEMPERATURE, T_K, 0, -73.15, 126.85, OPEN, CLOSED, 25.0,
+        LMB__SCOPE_CELL, 0, "cell temperature (200 K < T <= 400 K)"),
+    ROW("electrolyte.concentration", "mol/L", LMB_DIM_CONCENTRATION, electrolyte.c0_mol_m3, 0, 0.0,
+        10.0, OPEN, CLOSED, 1.0, LMB__SCOPE_CELL, 0, "initial salt concentration"),
+    ROW("electrolyte.conductivity", "mS/cm", LMB_DIM_CONDUCTIVITY, electrolyte.kappa_S_m, 0, 0.0,
+        1e3, OPEN, CLOSED, 4.0, LMB__SCOPE_CELL, 0, "bulk ionic conductivity"),
+    ROW("electrolyte.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, electrolyte.D_m2_s, 0, 0.0, 1e-3,
+        OPEN, CLOSED, 2.5e-6, LMB__SCOPE_CELL, 0, "salt diffusion coefficient"),
+    ROW("electrolyte.transference_number", "1", LMB_DIM_NONE, electrolyte.t_plus, 0, 0.0, 1.0,
+        CLOSED, OPEN, 0.35, LMB__SCOPE_CELL, 0,
+        "Li+ transference number t+ (Hittorf, solvent frame)"),
+    ROW("electrolyte.thermodynamic_factor", "1", LMB_DIM_NONE, electrolyte.tdf, 0, 0.0, 100.0, OPEN,
+        CLOSED, 1.5, LMB__SCOPE_CELL, 0, "thermodynamic factor 1 + dln f / dln c"),
+    ROW("electrolyte.volume", "uL", LMB_DIM_VOLUME, electrolyte.volume_m3, 0, 0.0, 1e6, OPEN,
+        CLOSED, 20.0, LMB__SCOPE_CELL, 0, "electrolyte volume in the cell"),
+    ROW("separator.thickness", "um", LMB_DIM_LENGTH, separator.thickness_m, 0, 0.0, 1e4, OPEN,
+        CLOSED, 16.0, LMB__SCOPE_CELL, 0, "separator thickness"),
+    ROW("separator.porosity", "1", LMB_DIM_NONE, separator.porosity, 0, 0.0, 1.0, OPEN, CLOSED,
+        0.41, LMB__SCOPE_CELL, 0, "electrolyte-filled volume fraction of the separator"),
+    ROW("separator.macmullin", "1", LMB_DIM_NONE, separator.macmullin, 0, 0.0, 1e4, CLOSED, CLOSED,
+        7.0, LMB__SCOPE_CELL, 0,
+        "MacMullin number N_M = tau/eps = kappa/kappa_eff (0: use the Bruggeman exponent)"),
+    ROW("separator.bruggeman", "1", LMB_DIM_NONE, separator.bruggeman, 0, 0.0, 10.0, CLOSED, CLOSED,
+        1.5, LMB__SCOPE_CELL, 0, "Bruggeman exponent b, tau = eps^-b (used if macmullin = 0)"),
+    ROW("separator.cells", "1", LMB_DIM_NONE, separator.cells, 1, 1.0, 2000.0, CLOSED, CLOSED, 20.0,
+        LMB__SCOPE_CELL, 0, "finite volumes across the separator"),
+    LI_ROWS("electrodes", neg, LMB__SCOPE_ELECTRODES),
+    LI_ROWS("negative", neg, LMB__SCOPE_NEG),
+    LI_ROWS("positive", pos, LMB__SCOPE_POS),
+    ROW("numerics.rtol", "1", LMB_DIM_NONE, num.rtol, 0, 0.0, 1e-2, OPEN, CLOSED, 1e-6,
+        LMB__SCOPE_CELL, 0, "relative tolerance of the DAE solver"),
+    ROW("numerics.atol_concentration", "mol/m3", LMB_DIM_CONCENTRATION, num.atol_c, 0, 0.0, 10.0,
+        OPEN, CLOSED, 1e-3, LMB__SCOPE_CELL, 0, "absolute tolerance on concentrations"),
+    ROW("numerics.atol_potential", "V", LMB_DIM_VOLTAGE, num.atol_phi, 0, 0.0, 0.1, OPEN, CLOSED,
+        1e-7, LMB__SCOPE_CELL, 0, "absolute tolerance on potentials"),
+    ROW("numerics.atol_current", "A/m2", LMB_DIM_CURRENT_DENSITY, num.atol_i, 0, 0.0, 10.0, OPEN,
+        CLOSED, 1e-5, LMB__SCOPE_CELL, 0, "absolute tolerance on current densities"),
+    ROW("numerics.max_step", "s", LMB_DIM_TIME, num.max_step_s, 0, 0.0, 1e9, CLOSED, CLOSED, 0.0,
+        LMB__SCOPE_CELL, 0, "largest internal solver step (0: unlimited)"),
+    ROW("numerics.mesh_ratio", "1", LMB_DIM_NONE, num.mesh_ratio, 0, 1.0, 100.0, CLOSED, CLOSED,
+        1.0, LMB__SCOPE_CELL, 0,
+        "geometric grading of cell widths towards interfaces (1: uniform)"),
+};
+
+#define N_ROWS ((int)(sizeof k_rows / sizeof k_rows[0]))
+
+/* Largest derived coating thickness accepted, as for every other thickness. */
+#define MAX_THICKNESS_M 1e-2
+
+/* Slack on closed bounds for values converted between units (relative). */
+#define BOUND_SLACK 1e-12
+
+typedef struct lmb__prov {
+    char *source;    /* NULL if none */
+    char *fitted_to; /* NULL if none */
+    int given;       /* LMB__GIVEN_* */
+} lmb__prov;
+
+struct lmb_cell {
+    lmb_params p;
+    char *origin;           /* file path or preset name */
+    lmb__prov prov[N_ROWS]; /* by schema row; unused for "electrodes" rows */
+};
+
+/* ---- small helpers ---- */
+
+static char *dup_str(const char *s) {
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void lmb__escape(char *dst, size_t n, const char *s) {
+    if (!dst || n == 0)
+        return;
+    size_t k = 0;
+    const char *ellipsis = "...";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
+        if (k + need + 4 > n) { /* keep room for "..." and the terminator */
+            for (const char *e = ellipsis; *e && k + 1 < n; e++)
+                dst[k++] = *e;
+            break;
+        }
+        if (need == 4) {
+            snprintf(dst + k, 5, "\\x%02x", c);
+            k += 4;
+        } else {
+            dst[k++] = (char)c;
+        }
+    }
+    dst[k] = '\0';
+}
+
+void lmb__fmt_num(char *dst, size_t n, double v) {
+    /* exponent notation only for very small or large magnitudes: "100", not "1e+02" */
+    int plain = fabs(v) >= 1e-5 && fabs(v) < 1e7;
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(dst, n, "%.*g", prec, v);
+        if (strtod(dst, NULL) == v && !(plain && strchr(dst, 'e')))
+            return;
+    }
+    snprintf(dst, n, "%.17g", v);
+}
+
+/* v rounded to 15 significant digits: hides the last-bit noise of unit conversions. */
+static double tidy(double v) {
+    if (!isfinite(v) || v == 0.0)
+        return v;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    return strtod(buf, NULL);
+}
+
+static const lmb_unit *row_unit(const lmb__param_row *r) {
+    return lmb_unit_find(r->unit);
+}
+
+/* The last dot-separated component of a key: "thickness" of "negative.thickness". */
+static const char *last_part(const char *key) {
+    const char *d = strrchr(key, '.');
+    return d ? d + 1 : key;
+}
+
+/* Appends to a message buffer without overflowing. */
+static void cat(char *buf, size_t n, const char *s) {
+    size_t k = strlen(buf);
+    if (k + 1 < n)
+        snprintf(buf + k, n - k, "%s", s);
+}
+
+/* "(separator.thickness is a length: write thickness_m, thickness_cm, ...)" */
+static void dim_hint(char *buf, size_t n, const lmb__param_row *r) {
+    const char *base = last_part(r->key);
+    buf[0] = '\0';
+    if (r->dim == LMB_DIM_NONE) {
+        snprintf(buf, n, "%s is dimensionless and takes no unit: write '%s'", r->key, base);
+        return;
+    }
+    snprintf(buf, n, "%s is a %s: write ", r->key, lmb_dim_name(r->dim));
+    int shown = 0;
+    for (int i = 0; i < lmb_unit_count(); i++) {
+        const lmb_unit *u = lmb_unit_at(i);
+        if (u->dim != r->dim || lmb_unit_find(u->key) != u)
+            continue; /* skips "Coulomb"-style aliases shadowed by an earlier entry */
+        char ex[96];
+        snprintf(ex, sizeof ex, "%s%s_%s", shown ? ", " : "", base, u->key);
+        cat(buf, n, ex);
+        if (++shown == 6)
+            break;
+    }
+}
+
+/* ---- the schema ---- */
+
+int lmb__schema_size(void) {
+    return N_ROWS;
+}
+
+const lmb__param_row *lmb__schema_row(int i) {
+    return (i >= 0 && i < N_ROWS) ? &k_rows[i] : NULL;
+}
+
+int lmb__schema_index(const char *key) {
+    if (!key)
+        return -1;
+    for (int i = 0; i < N_ROWS; i++)
+        if (strcmp(k_rows[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+/* Row of the negative (side 0) or positive (side 1) electrode for an "electrodes" row. */
+static int side_row(int row, int side) {
+    char key[128];
+    snprintf(key, sizeof key, "%s%s", side == 0 ? "negative" : "positive",
+             k_rows[row].key + strlen("electrodes"));
+    return lmb__schema_index(key);
+}
+
+/* The targets a row writes: itself, or both electrodes for an "electrodes" row. */
+static int row_targets(int row, int *t) {
+    if (k_rows[row].scope != LMB__SCOPE_ELECTRODES) {
+        t[0] = row;
+        return 1;
+    }
+    t[0] = side_row(row, 0);
+    t[1] = side_row(row, 1);
+    return 2;
+}
+
+static size_t levenshtein(const char *a, const char *b) {
+    enum { MAXL = 128 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= MAXL || lb >= MAXL)
+        return (size_t)-1;
+    size_t prev[MAXL + 1], cur[MAXL + 1];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
+    }
+    return prev[lb];
+}
+
+/* Keys that are not parameters but may appear in a cell file, for suggestions. */
+static const char *const k_other_keys[] = {
+    "name",
+    "description",
+    "type",
+    "electrolyte",
+    "separator",
+    "electrodes",
+    "negative",
+    "positive",
+    "numerics",
+    "electrodes.kind",
+    "negative.kind",
+    "positive.kind",
+    "electrodes.coating",
+    "negative.coating",
+    "positive.coating",
+};
+
+void lmb__schema_suggest(const char *key, char *out, size_t n) {
+    if (!out || n == 0)
+        return;
+    out[0] = '\0';
+    if (!key)
+        return;
+    size_t best = (size_t)-1;
+    char cand[160];
+    /* the key as written, split at its first unit suffix (to keep the user's unit) */
+    char base[160] = "";
+    const lmb_unit *ku = NULL;
+    for (const char *p = strchr(last_part(key), '_'); p; p = strchr(p + 1, '_')) {
+        if ((ku = lmb_unit_find(p + 1)) != NULL && (size_t)(p - key) < sizeof base) {
+            memcpy(base, key, (size_t)(p - key));
+            base[p - key] = '\0';
+            break;
+        }
+        ku = NULL;
+    }
+    for (int i = 0; i < N_ROWS; i++) {
+        const lmb__param_row *r = &k_rows[i];
+        if (r->dim == LMB_DIM_NONE)
+            snprintf(cand, sizeof cand, "%s", r->key);
+        else
+            snprintf(cand, sizeof cand, "%s_%s", r->key, row_unit(r)->key);
+        size_t d = levenshtein(key, cand);
+        if (d < best) {
+            best = d;
+            snprintf(out, n, "%s", cand);
+        }
+        if (ku && ku->dim == r->dim && r->dim != LMB_DIM_NONE) {
+            d = levenshtein(base, r->key);
+            if (d < best) {
+                best = d;
+                snprintf(out, n, "%s_%s", r->key, ku->key);
+            }
+        }
+    }
+    for (size_t i = 0; i < sizeof k_other_keys / sizeof k_other_keys[0]; i++) {
+        size_t d = levenshtein(key, k_other_keys[i]);
+        if (d < best) {
+            best = d;
+            snprintf(out, n, "%s", k_other_keys[i]);
+        }
+    }
+    /* close enough: at most 3 edits, and fewer than a third of the last component */
+    size_t len = strlen(last_part(key));
+    if (best == 0 || best > 3 || best > len / 3 + 1)
+        out[0] = '\0';
+}
+
+lmb_status lmb__schema_resolve(lmb_ctx *ctx, const char *key, int *row, const lmb_unit **unit) {
+    if (!key || !row || !unit)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb__schema_resolve: NULL argument");
+    char shown[200], hint[400];
+    lmb__escape(shown, sizeof shown, key);
+
+    int i = lmb__schema_index(key);
+    if (i >= 0) {
+        if (k_rows[i].dim == LMB_DIM_NONE) {
+            *row = i;
+            *unit = lmb_unit_find("1");
+            return LMB_OK;
+        }
+        dim_hint(hint, sizeof hint, &k_rows[i]);
+        LMB__FAIL(ctx, LMB_EUNIT, "key '%s' has no unit (%s)", shown, hint);
+    }
+
+    /* the longest unit suffix (after the last '.') that leaves a schema key before it */
+    char base[160];
+    for (const char *p = strchr(last_part(key), '_'); p; p = strchr(p + 1, '_')) {
+        const lmb_unit *u = lmb_unit_find(p + 1);
+        size_t bl = (size_t)(p - key);
+        if (!u || bl >= sizeof base)
+            continue;
+        memcpy(base, key, bl);
+        base[bl] = '\0';
+        if ((i = lmb__schema_index(base)) < 0)
+            continue;
+        if (u->dim != k_rows[i].dim) {
+            char us[64];
+            lmb__escape(us, sizeof us, p + 1);
+            dim_hint(hint, sizeof hint, &k_rows[i]);
+            LMB__FAIL(ctx, LMB_EUNIT, "key '%s': %s is a unit of %s, but %s", shown, us,
+                      lmb_dim_name(u->dim), hint);
+        }
+        *row = i;
+        *unit = u;
+        return LMB_OK;
+    }
+
+    /* a schema key followed by something that is not a unit */
+    int best = -1;
+    size_t best_len = 0;
+    for (int r = 0; r < N_ROWS; r++) {
+        size_t kl = strlen(k_rows[r].key);
+        if (kl > best_len && strncmp(key, k_rows[r].key, kl) == 0 && key[kl] == '_') {
+            best = r;
+            best_len = kl;
+        }
+    }
+    if (best >= 0) {
+        char us[64];
+        lmb__escape(us, sizeof us, key + best_len + 1);
+        dim_hint(hint, sizeof hint, &k_rows[best]);
+        LMB__FAIL(ctx, LMB_EUNIT, "key '%s': unknown unit '%s' (%s)", shown, us, hint);
+    }
+
+    char sugg[160];
+    lmb__schema_suggest(key, sugg, sizeof sugg);
+    if (sugg[0])
+        LMB__FAIL(ctx, LMB_EKEY, "unknown key '%s' (did you mean '%s'?)", shown, sugg);
+    LMB__FAIL(ctx, LMB_EKEY, "unknown key '%s'", shown);
+}
+
+/* ---- values ---- */
+
+/* "um" -> " um", "1" -> "" (for "16 um" and "0.4") */
+static const char *unit_text(const lmb_unit *u) {
+    return (u->dim == LMB_DIM_NONE && strcmp(u->name, "1") == 0) ? "" : u->name;
+}
+
+/* Checks value (in unit) against the range of row; the message names shown_key. */
+static lmb_status check_range(lmb_ctx *ctx, const lmb__param_row *r, double value,
+                              const lmb_unit *u, const char *shown_key) {
+    char vs[40];
+    lmb__fmt_num(vs, sizeof vs, value);
+    if (!isfinite(value))
+        LMB__FAIL(ctx, LMB_ERANGE, "%s = %s is not a finite number", shown_key, vs);
+    const lmb_unit *du = row_unit(r);
+    double lo = lmb_unit_from_si(u, lmb_unit_to_si(du, r->min));
+    double hi = lmb_unit_from_si(u, lmb_unit_to_si(du, r->max));
+    int ok_lo = r->min_open ? value > lo : value >= lo - BOUND_SLACK * fabs(lo);
+    int ok_hi = r->max_open ? value < hi : value <= hi + BOUND_SLACK * fabs(hi);
+    const char *ut = unit_text(u);
+    const char *sp = ut[0] ? " " : "";
+    if (!ok_lo || !ok_hi)
+        LMB__FAIL(ctx, LMB_ERANGE, "%s = %s%s%s is out of range (must be %s %g%s%s and %s %g%s%s)",
+                  shown_key, vs, sp, ut, r->min_open ? ">" : ">=", lo, sp, ut,
+                  r->max_open ? "<" : "<=", hi, sp, ut);
+    if (r->is_int) {
+        double si = lmb_unit_to_si(u, value);
+        if (si != floor(si))
+            LMB__FAIL(ctx, LMB_ERANGE, "%s = %s%s%s is not a whole number", shown_key, vs, sp, ut);
+    }
+    return LMB_OK;
+}
+
+static void write_field(lmb_params *p, const lmb__param_row *r, double si) {
+    char *base = (char *)p;
+    if (r->is_int) {
+        int v = (int)floor(si + 0.5);
+        memcpy(base + r->offset, &v, sizeof v);
+    } else {
+        memcpy(base + r->offset, &si, sizeof si);
+    }
+}
+
+static double read_field(const lmb_params *p, const lmb__param_row *r) {
+    const char *base = (const char *)p;
+    if (r->is_int) {
+        int v;
+        memcpy(&v, base + r->offset, sizeof v);
+        return (double)v;
+    }
+    double d;
+    memcpy(&d, base + r->offset, sizeof d);
+    return d;
+}
+
+static lmb_layer_params *coating_of(lmb_params *p, const lmb__param_row *r) {
+    return r->scope == LMB__SCOPE_POS ? &p->pos.coating : &p->neg.coating;
+}
+
+static const lmb_layer_params *coating_of_c(const lmb_params *p, const lmb__param_row *r) {
+    return r->scope == LMB__SCOPE_POS ? &p->pos.coating : &p->neg.coating;
+}
+
+/* A resolved parameter of this cell: not an "electrodes" shorthand, and a coating parameter
+ * only if its electrode has a coating. */
+static int row_active(const lmb_params *p, const lmb__param_row *r) {
+    if (r->scope == LMB__SCOPE_ELECTRODES)
+        return 0;
+    return !r->coating || coating_of_c(p, r)->present;
+}
+
+static void prov_clear(lmb__prov *pv) {
+    free(pv->source);
+    free(pv->fitted_to);
+    pv->source = pv->fitted_to = NULL;
+}
+
+static lmb_status prov_set(lmb_ctx *ctx, lmb__prov *pv, const char *source, const char *fitted,
+                           int level) {
+    char *s = (source && source[0]) ? dup_str(source) : NULL;
+    char *f = (fitted && fitted[0]) ? dup_str(fitted) : NULL;
+    if ((source && source[0] && !s) || (fitted && fitted[0] && !f)) {
+        free(s);
+        free(f);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for a parameter's source text");
+    }
+    prov_clear(pv);
+    pv->source = s;
+    pv->fitted_to = f;
+    pv->given = level;
+    return LMB_OK;
+}
+
+lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
+                            const lmb_unit *unit, const char *shown_key, const char *source,
+                            const char *fitted_to, int level, int reject_duplicate) {
+    if (!cell || row < 0 || row >= N_ROWS)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb__cell_assign: bad argument");
+    const lmb__param_row *r = &k_rows[row];
+    if (!unit)
+        unit = row_unit(r);
+    if (!shown_key)
+        shown_key = r->key;
+    lmb_status st = check_range(ctx, r, value, unit, shown_key);
+    if (st != LMB_OK)
+        return st;
+    int t[2];
+    int nt = row_targets(row, t);
+    if (reject_duplicate)
+        for (int k = 0; k < nt; k++)
+            if (cell->prov[t[k]].given == level)
+                LMB__FAIL(ctx, LMB_EKEY, "duplicate key '%s': %s is already given", shown_key,
+                          r->key);
+    double si = lmb_unit_to_si(unit, value);
+    for (int k = 0; k < nt; k++) {
+        if ((st = prov_set(ctx, &cell->prov[t[k]], source, fitted_to, level)) != LMB_OK)
+            return st;
+        write_field(&cell->p, &k_rows[t[k]], si);
+    }
+    return LMB_OK;
+}
+
+/* ---- the parameter set ---- */
+
+void lmb__params_defaults(lmb_params *p) {
+    if (!p)
+        return;
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < N_ROWS; i++) {
+        const lmb__param_row *r = &k_rows[i];
+        if (r->scope == LMB__SCOPE_ELECTRODES)
+            continue;
+        write_field(p, r, isnan(r->def) ? 0.0 : lmb_unit_to_si(row_unit(r), r->def));
+    }
+    p->type = LMB_CELL_LI_LI;
+    p->separator.present = 1;
+    p->neg.coating.present = 0;
+    p->pos.coating.present = 0;
+}
+
+double lmb__layer_tortuosity(const lmb_layer_params *l) {
+    if (l->macmullin > 0.0)
+        return l->macmullin * l->porosity;
+    return pow(l->porosity, -l->bruggeman);
+}
+
+double lmb__sei_resistance(const lmb_li_params *e) {
+    return e->sei_resistivity_ohm_m * e->sei_thickness_m;
+}
+
+lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
+    const lmb_layer_params *s = &p->separator;
+    if (s->macmullin > 0.0 && s->macmullin * s->porosity < 1.0) {
+        char nm[40], ep[40];
+        lmb__fmt_num(nm, sizeof nm, s->macmullin);
+        lmb__fmt_num(ep, sizeof ep, s->porosity);
+        LMB__FAIL(ctx, LMB_ERANGE,
+                  "separator.macmullin = %s with separator.porosity = %s gives a tortuosity "
+                  "N_M*eps = %g < 1 (N_M must be 0, to use Bruggeman, or >= 1/eps = %g)",
+                  nm, ep, s->macmullin * s->porosity, 1.0 / s->porosity);
+    }
+    for (int side = 0; side < 2; side++) {
+        lmb_layer_params *c = side == 0 ? &p->neg.coating : &p->pos.coating;
+        const char *name = side == 0 ? "negative" : "positive";
+        c->macmullin = 0.0; /* coatings use Bruggeman */
+        if (!c->present) {
+            c->thickness_m = 0.0;
+            continue;
+        }
+        if (!(c->loading_kg_m2 > 0.0))
+            LMB__FAIL(ctx, LMB_EKEY,
+                      "%s.coating.loading_mg_cm2 is missing: an electrode with a coating needs "
+                      "its loading",
+                      name);
+        double t = c->loading_kg_m2 / (c->density_kg_m3 * (1.0 - c->porosity));
+        if (!(t > 0.0 && t <= MAX_THICKNESS_M))
+            LMB__FAIL(ctx, LMB_ERANGE,
+                      "%s.coating: thickness = loading / (density (1 - porosity)) = %g um "
+                      "is out of range (must be > 0 um and <= %g um)",
+                      name, t * 1e6, MAX_THICKNESS_M * 1e6);
+        c->thickness_m = t;
+    }
+    return LMB_OK;
+}
+
+/* ---- the cell object ---- */
+
+lmb_status lmb__cell_new(lmb_ctx *ctx, const char *origin, lmb_cell **out) {
+    if (!out)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell: NULL output pointer");
+    *out = NULL;
+    lmb_cell *c = calloc(1, sizeof *c);
+    if (!c)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for a cell");
+    c->origin = dup_str(origin ? origin : "");
+    if (!c->origin) {
+        free(c);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for a cell");
+    }
+    lmb__params_defaults(&c->p);
+    *out = c;
+    return LMB_OK;
+}
+
+lmb_status lmb_cell_create_default(lmb_ctx *ctx, lmb_cell **out) {
+    return lmb__cell_new(ctx, "default", out);
+}
+
+void lmb_cell_free(lmb_cell *cell) {
+    if (!cell)
+        return;
+    for (int i = 0; i < N_ROWS; i++)
+        prov_clear(&cell->prov[i]);
+    free(cell->origin);
+    free(cell);
+}
+
+lmb_status lmb_cell_copy(lmb_ctx *ctx, const lmb_cell *src, lmb_cell **out) {
+    if (!src || !out)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_copy: NULL argument");
+    lmb_status st = lmb__cell_new(ctx, src->origin, out);
+    if (st != LMB_OK)
+        return st;
+    lmb_cell *c = *out;
+    c->p = src->p;
+    for (int i = 0; i < N_ROWS; i++) {
+        st = prov_set(ctx, &c->prov[i], src->prov[i].source, src->prov[i].fitted_to,
+                      src->prov[i].given);
+        if (st != LMB_OK) {
+            lmb_cell_free(c);
+            *out = NULL;
+            return st;
+        }
+    }
+    return LMB_OK;
+}
+
+const char *lmb_cell_name(const lmb_cell *cell) {
+    if (!cell)
+        return "";
+    return cell->p.name[0] ? cell->p.name : cell->origin;
+}
+
+const lmb_params *lmb__cell_params(const lmb_cell *cell) {
+    return cell ? &cell->p : NULL;
+}
+
+lmb_params *lmb__cell_params_mut(lmb_cell *cell) {
+    return cell ? &cell->p : NULL;
+}
+
+lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double value) {
+    if (!cell || !key)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_set: NULL argument");
+    int row;
+    const lmb_unit *u;
+    lmb_status st = lmb__schema_resolve(ctx, key, &row, &u);
+    if (st != LMB_OK)
+        return st;
+    char shown[200];
+    lmb__escape(shown, sizeof shown, key);
+    if ((st = check_range(ctx, &k_rows[row], value, u, shown)) != LMB_OK)
+        return st;
+    /* write into a copy, so that a failed cross-check leaves the cell as it was */
+    lmb_params tmp = cell->p;
+    int t[2];
+    int nt = row_targets(row, t);
+    for (int k = 0; k < nt; k++) {
+        write_field(&tmp, &k_rows[t[k]], lmb_unit_to_si(u, value));
+        if (k_rows[t[k]].coating)
+            coating_of(&tmp, &k_rows[t[k]])->present = 1;
+    }
+    if ((st = lmb__params_finish(ctx, &tmp)) != LMB_OK)
+        return st;
+    for (int k = 0; k < nt; k++)
+        if ((st = prov_set(ctx, &cell->prov[t[k]], NULL, NULL, LMB__GIVEN_OWN)) != LMB_OK)
+            return st;
+    cell->p = tmp;
+    return LMB_OK;
+}
+
+lmb_status lmb_cell_get(lmb_ctx *ctx, const lmb_cell *cell, const char *key, double *value) {
+    if (!cell || !key || !value)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_get: NULL argument");
+    int row;
+    const lmb_unit *u;
+    lmb_status st = lmb__schema_resolve(ctx, key, &row, &u);
+    if (st != LMB_OK)
+        return st;
+    int t[2];
+    int nt = row_targets(row, t);
+    double si = read_field(&cell->p, &k_rows[t[0]]);
+    if (nt == 2 && read_field(&cell->p, &k_rows[t[1]]) != si)
+        LMB__FAIL(ctx, LMB_EINVAL, "%s differs between the two electrodes: ask for %s or %s",
+                  k_rows[row].key, k_rows[t[0]].key, k_rows[t[1]].key);
+    *value = tidy(lmb_unit_from_si(u, si));
+    return LMB_OK;
+}
+
+static void fill_info(const lmb__param_row *r, double si, lmb_param_info *out) {
+    const lmb_unit *du = row_unit(r);
+    memset(out, 0, sizeof *out);
+    out->key = r->key;
+    out->unit = r->unit;
+    out->value_si = si;
+    out->value = isnan(si) ? si : tidy(lmb_unit_from_si(du, si));
+    out->si_unit = lmb_dim_si_name(r->dim);
+    out->min = r->min;
+    out->max = r->max;
+    out->min_open = r->min_open;
+    out->max_open = r->max_open;
+    out->description = r->description;
+    out->source = "";
+    out->fitted_to = "";
+    out->is_default = 1;
+}
+
+int lmb_cell_param_count(const lmb_cell *cell) {
+    if (!cell)
+        return 0;
+    int n = 0;
+    for (int i = 0; i < N_ROWS; i++)
+        n += row_active(&cell->p, &k_rows[i]);
+    return n;
+}
+
+lmb_status lmb_cell_param_at(const lmb_cell *cell, int i, lmb_param_info *out) {
+    if (!cell || !out || i < 0)
+        return LMB_EINVAL;
+    for (int r = 0; r < N_ROWS; r++) {
+        if (!row_active(&cell->p, &k_rows[r]) || i-- > 0)
+            continue;
+        fill_info(&k_rows[r], read_field(&cell->p, &k_rows[r]), out);
+        const lmb__prov *pv = &cell->prov[r];
+        out->source = pv->source ? pv->source : "";
+        out->fitted_to = pv->fitted_to ? pv->fitted_to : "";
+        out->is_default = pv->given == LMB__GIVEN_NONE;
+        return LMB_OK;
+    }
+    return LMB_EINVAL;
+}
+
+/* The schema as a cell file sees it: every row but the resolved negative.* / positive.*. */
+static int schema_row_listed(const lmb__param_row *r) {
+    return r->scope == LMB__SCOPE_CELL || r->scope == LMB__SCOPE_ELECTRODES;
+}
+
+int lmb_cell_schema_count(void) {
+    int n = 0;
+    for (int i = 0; i < N_ROWS; i++)
+        n += schema_row_listed(&k_rows[i]);
+    return n;
+}
+
+lmb_status lmb_cell_schema_at(int i, lmb_param_info *out) {
+    if (!out || i < 0)
+        return LMB_EINVAL;
+    for (int r = 0; r < N_ROWS; r++) {
+        if (!schema_row_listed(&k_rows[r]) || i-- > 0)
+            continue;
+        const lmb__param_row *row = &k_rows[r];
+        fill_info(row, isnan(row->def) ? NAN : lmb_unit_to_si(row_unit(row), row->def), out);
+        out->value = row->def; /* exactly as written in the table */
+        return LMB_OK;
+    }
+    return LMB_EINVAL;
+}

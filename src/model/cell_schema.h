@@ -1,0 +1,100 @@
+/*
+ * cell_schema.h - the parameter schema of a cell and the internal ways to fill a cell from it.
+ *
+ * The schema is one static table (src/model/cell.c): a row per parameter with its key path
+ * without unit ("separator.thickness"), display unit, dimension, where it lives in lmb_params,
+ * its allowed range and default (in the display unit) and a one-line description. Everything
+ * that knows about parameters - the defaults, the JSON reader (src/io/cell_json.c),
+ * lmb_cell_set/get, `lmb params show` - reads this table, so a parameter is added in one place.
+ *
+ * Electrode parameters appear three times: "electrodes.*" (the shorthand of a cell file that
+ * sets both Li electrodes of a symmetric cell), "negative.*" and "positive.*". Only the last
+ * two are resolved parameters of a cell; the first only writes into both of them.
+ */
+#ifndef LMB_MODEL_CELL_SCHEMA_H
+#define LMB_MODEL_CELL_SCHEMA_H
+
+#include <stddef.h>
+
+#include "lmb/cell.h"
+#include "lmb/units.h"
+#include "model/params.h"
+
+typedef enum lmb__scope {
+    LMB__SCOPE_CELL = 0,   /* offset is into lmb_params */
+    LMB__SCOPE_ELECTRODES, /* shorthand: writes the negative and the positive field */
+    LMB__SCOPE_NEG,
+    LMB__SCOPE_POS
+} lmb__scope;
+
+typedef struct lmb__param_row {
+    const char *key;  /* "separator.thickness", "negative.coating.loading" */
+    const char *unit; /* display unit, a name of the unit table ("um"; "1" if dimensionless) */
+    lmb_dim dim;
+    size_t offset;          /* of the double or int field in lmb_params */
+    int is_int;             /* 1: int field (a count); the value must be a whole number */
+    double min, max;        /* allowed range, in the display unit */
+    int min_open, max_open; /* 1: the bound itself is excluded */
+    double def;             /* default in the display unit; NaN: required, no default */
+    lmb__scope scope;
+    int coating; /* 1: belongs to a coating, used only when the electrode has one */
+    const char *description;
+} lmb__param_row;
+
+/* Levels of a parameter's provenance while a file is read (see lmb__cell_assign). */
+#define LMB__GIVEN_NONE   0 /* default */
+#define LMB__GIVEN_SHARED 1 /* from "electrodes" */
+#define LMB__GIVEN_OWN    2 /* from its own section, or lmb_cell_set */
+
+int lmb__schema_size(void);
+const lmb__param_row *lmb__schema_row(int i); /* NULL if out of range */
+
+/* Index of the row with exactly this key (no unit), or -1. */
+int lmb__schema_index(const char *key);
+
+/*
+ * Resolves a key with unit suffix ("separator.thickness_um") to its row index and unit. The key
+ * is split at the longest suffix that is a unit key known to lmb_unit_find() and leaves a
+ * schema key before it; a dimensionless key has no suffix (or a dimensionless one, "_pct").
+ * Fails with LMB_EKEY (unknown key, with a suggestion when one is close) or LMB_EUNIT (unit
+ * unknown, missing or of the wrong dimension); the message names the key but no file.
+ */
+lmb_status lmb__schema_resolve(lmb_ctx *ctx, const char *key, int *row, const lmb_unit **unit);
+
+/* The closest known key to an unknown one ("" if none is close); keys include units. */
+void lmb__schema_suggest(const char *key, char *out, size_t n);
+
+/* Creates a cell at its defaults; origin names it in messages (copied). */
+lmb_status lmb__cell_new(lmb_ctx *ctx, const char *origin, lmb_cell **out);
+
+/*
+ * Writes one value, given in unit, into the parameter of row (both electrodes for an
+ * "electrodes" row), after checking it against the row's range. source and fitted_to (may be
+ * NULL) are copied as its provenance. level is one of LMB__GIVEN_*; with reject_duplicate a
+ * parameter already given at the same level is an error (the same key twice in one file, or
+ * one key written in two units). shown_key is the key as written, for messages. Statuses:
+ * LMB_OK, LMB_ERANGE, LMB_EKEY (duplicate), LMB_ENOMEM; messages carry no file name.
+ */
+lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
+                            const lmb_unit *unit, const char *shown_key, const char *source,
+                            const char *fitted_to, int level, int reject_duplicate);
+
+/*
+ * Completes a parameter set after its values are written: derives each coating's thickness
+ * from loading, skeleton density and porosity (thickness = loading / (density (1 - eps))) and
+ * checks what no single range can (a coating needs its loading; MacMullin number and porosity
+ * must give a tortuosity >= 1; the derived thickness must be in range). Statuses: LMB_OK,
+ * LMB_EKEY (missing loading), LMB_ERANGE; messages carry no file name.
+ */
+lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p);
+
+/*
+ * Copies s into dst (size n) for an error message: bytes that would break a one-line message
+ * (control characters) become \xNN and a long text is cut with "...".
+ */
+void lmb__escape(char *dst, size_t n, const char *s);
+
+/* Shortest "%.*g" text of v that reads back as v (at most 17 digits). */
+void lmb__fmt_num(char *dst, size_t n, double v);
+
+#endif

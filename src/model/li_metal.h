@@ -1,0 +1,35 @@
+/*
+ * li_metal.h - the lithium-metal / electrolyte interface (PHYSICS.md section 3).
+ *
+ * Butler-Volmer kinetics on the true area, in series with the SEI film resistance, in parallel
+ * with the double layer:
+ *   i_tot = i_F + C_dl d(dphi)/dt                                 [A/m2 geometric]
+ *   i_F   = a_f i0 (c_s/c_ref)^alpha_a [exp(alpha_a f eta) - exp(-alpha_c f eta)]
+ *   eta   = dphi - i_F r_SEI,   dphi = phi_s - phi_e(interface),  f = F/(R T)
+ * Currents are anodic-positive (Li -> Li+ + e-, stripping). The open-circuit potential of Li
+ * against a Li reference in the same solution is zero. With alpha_a = alpha_c = 1/2 the
+ * inversion is exact: eta = (2/f) asinh(i_F / (2 a_f i0)), the analytic check of the tests.
+ */
+#ifndef LMB_MODEL_LI_METAL_H
+#define LMB_MODEL_LI_METAL_H
+
+#include <math.h>
+
+typedef struct lmb__li_interface {
+    double i0;          /* [A/m2] exchange current density per true area at c_ref */
+    double c_ref;       /* [mol/m3] */
+    double alpha_a;     /* [1] */
+    double alpha_c;     /* [1] */
+    double area_factor; /* [1] true/geometric area */
+    double r_sei;       /* [ohm m2] */
+    double cdl;         /* [F/m2] */
+} lmb__li_interface;
+
+/* Butler-Volmer Faradaic current density [A/m2 geometric] at overpotential eta [V] and
+ * surface concentration c_s [mol/m3]; f = F/(RT) [1/V]. */
+static inline double lmb__li_bv(const lmb__li_interface *li, double f, double eta, double c_s) {
+    double i0 = li->area_factor * li->i0 * pow(c_s / li->c_ref, li->alpha_a);
+    return i0 * (exp(li->alpha_a * f * eta) - exp(-li->alpha_c * f * eta));
+}
+
+#endif

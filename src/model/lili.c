@@ -1,0 +1,269 @@
+/*
+ * lili.c - the Li||Li cell as one DAE F(t, y, y') = 0 (PHYSICS.md sections 2 and 3).
+ *
+ *   x = 0                                                                      x = L
+ *   [neg Li | SEI, dl] [neg coating pores] [separator] [pos coating pores] [SEI, dl | pos Li]
+ *
+ * Electrolyte (finite volumes, cell k of width h_k, faces k -+ 1/2; see electrolyte.h):
+ *   eps_k h_k dc_k/dt + N-_{k+1/2} - N-_{k-1/2} = 0                       [mol/(m2 s)]
+ *   i_{k+1/2} - i_{k-1/2} = 0                                              [A/m2]
+ * with face fluxes from two-point differences and the series conductance of mesh.h:
+ *   i_{k+1/2}  = -kappa g [ (phi_{k+1} - phi_k) - K (ln c_{k+1} - ln c_k) ], K = 2RT/F (1-t+) TDF
+ *   N-_{k+1/2} = -D g (c_{k+1} - c_k) - (1 - t+) i_{k+1/2} / F
+ * The Li interfaces block anions: N- = 0 at x = 0 and x = L. The electrolyte current at each
+ * interface face is a state (ie_neg at x = 0, ie_pos at x = L, both in +x); the surface
+ * concentration follows from N- = 0 over the half cell,
+ *   c_s(0) = c_0 + (1-t+) ie_neg / (F D g_left),  c_s(L) = c_{n-1} - (1-t+) ie_pos / (F D g_right),
+ * and the face current from the half-cell difference between phi_k and phi_e at the interface.
+ *
+ * Interfaces (li_metal.h), anodic currents positive, phi_s(neg) = 0 (ground), phi_s(pos) = V:
+ *   neg: C_dl d(dphi_neg)/dt + iF_neg = ie_neg,      phi_e(0) = -dphi_neg
+ *   pos: C_dl d(dphi_pos)/dt + iF_pos = -ie_pos,     phi_e(L) = V - dphi_pos
+ *   iF = Butler-Volmer(eta = dphi - iF r_SEI, c_s)
+ * Terminal: -ie_pos = I (the applied current enters the positive electrode), one control
+ * equation (I = 0, I = I_set or V = V_set), dQ/dt = I, dE/dt = V I, and per electrode the
+ * Faradaic charge dqF/dt = iF (the Li inventory moved by that electrode).
+ *
+ * State layout (banded: every equation involves only neighbouring states):
+ *   [qF_neg, dphi_neg, iF_neg, ie_neg] [c_0, phi_0] ... [c_{n-1}, phi_{n-1}]
+ *   [ie_pos, iF_pos, dphi_pos, V, I, qF_pos, Q, E]
+ */
+#include "model/lili.h"
+
+#include "core/ctx_internal.h"
+#include "lmb/units.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lili_model {
+    lmb__model base;
+    lmb__lili L;
+} lili_model;
+
+const lmb__lili *lmb__lili_of(const lmb__model *m) {
+    return &((const lili_model *)m)->L;
+}
+
+/* Electrolyte current through an inner face from the two cells' c and phi [A/m2]. */
+static inline double face_current(const lmb__lili *L, double g, double cl, double cr, double pl,
+                                  double pr) {
+    double cf = 0.5 * (cl + cr);
+    double kap = lmb__el_kappa(&L->el, cf) * g;
+    return -kap * ((pr - pl) - lmb__el_diffusion_potential(&L->el, cf) * (log(cr) - log(cl)));
+}
+
+static inline double face_anion_flux(const lmb__lili *L, double g, double cl, double cr,
+                                     double i_face) {
+    double cf = 0.5 * (cl + cr);
+    return -lmb__el_D(&L->el, cf) * g * (cr - cl) -
+           (1.0 - lmb__el_tplus(&L->el, cf)) * i_face / LMB_FARADAY;
+}
+
+static double surface_c(const lmb__lili *L, const double *y, int side) {
+    const lmb__mesh *M = &L->mesh;
+    if (side == LMB_SIDE_NEG) {
+        double c = y[L->i_c0];
+        return c + (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[0]] /
+                       (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_left);
+    }
+    double c = y[L->i_c0 + 2 * (M->n - 1)];
+    return c - (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[1]] /
+                   (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_right);
+}
+
+double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
+    return surface_c(L, y, side);
+}
+
+static int residual(const lmb__model *m, double t, const double *y, const double *yp, double *r) {
+    (void)t;
+    const lmb__lili *L = lmb__lili_of(m);
+    const lmb__mesh *M = &L->mesh;
+    const int n = M->n;
+    const int iV = m->iV, iI = m->iI;
+    const double *c = y + L->i_c0; /* stride 2 */
+    const double *cp = yp + L->i_c0;
+    double *rc = r + L->i_c0;
+
+    for (int k = 0; k < n; k++)
+        if (!(c[2 * k] > 0.0))
+            return 1; /* recoverable: the solver retries with a smaller step */
+
+    /* inner faces: accumulate divergences */
+    for (int k = 0; k < n; k++) {
+        rc[2 * k] = M->eps[k] * M->h_m[k] * cp[2 * k];
+        rc[2 * k + 1] = 0.0;
+    }
+    for (int k = 0; k + 1 < n; k++) {
+        double cl = c[2 * k], cr = c[2 * k + 2];
+        double i_f = face_current(L, M->g_face[k], cl, cr, c[2 * k + 1], c[2 * k + 3]);
+        double n_f = face_anion_flux(L, M->g_face[k], cl, cr, i_f);
+        rc[2 * k] += n_f;
+        rc[2 * k + 2] -= n_f;
+        rc[2 * k + 1] += i_f;
+        rc[2 * k + 3] -= i_f;
+    }
+
+    /* the two interfaces */
+    for (int s = 0; s < 2; s++) {
+        const lmb__li_interface *li = &L->li[s];
+        double cs = surface_c(L, y, s);
+        if (!(cs > 0.0))
+            return 1;
+        int k = s == LMB_SIDE_NEG ? 0 : n - 1;
+        double ck = c[2 * k], pk = c[2 * k + 1];
+        double ie = y[L->i_ie[s]];
+        double dphi = y[L->i_dphi[s]];
+        double iF = y[L->i_iF[s]];
+        double phi_s = s == LMB_SIDE_NEG ? 0.0 : y[iV];
+        double phi_e = phi_s - dphi;
+        double g = s == LMB_SIDE_NEG ? M->g_left : M->g_right;
+        double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk)
+                                            : face_current(L, g, ck, cs, pk, phi_e);
+        double i_anodic = s == LMB_SIDE_NEG ? ie : -ie; /* total current leaving the metal */
+        double eta = dphi - iF * li->r_sei;
+        r[L->i_ie[s]] = ie - ie_model;
+        r[L->i_iF[s]] = iF - lmb__li_bv(li, L->f, eta, cs);
+        r[L->i_dphi[s]] = li->cdl * yp[L->i_dphi[s]] + iF - i_anodic;
+        r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
+        /* charge balance of the first/last cell: the interface face */
+        if (s == LMB_SIDE_NEG)
+            rc[1] -= ie;
+        else
+            rc[2 * k + 1] += ie;
+    }
+
+    /* terminal */
+    double I = y[iI], V = y[iV];
+    r[iV] = -y[L->i_ie[1]] - I;
+    switch (m->control) {
+    case LMB_CONTROL_REST:
+        r[iI] = I;
+        break;
+    case LMB_CONTROL_CURRENT:
+        r[iI] = I - m->setpoint;
+        break;
+    case LMB_CONTROL_VOLTAGE:
+        r[iI] = V - m->setpoint;
+        break;
+    }
+    r[m->iQ] = yp[m->iQ] - I;
+    r[m->iE] = yp[m->iE] - V * I;
+    return 0;
+}
+
+static void destroy(lmb__model *m) {
+    lili_model *lm = (lili_model *)m;
+    lmb__mesh_free(&lm->L.mesh);
+}
+
+static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p) {
+    li->i0 = p->i0_A_m2;
+    li->c_ref = p->c_ref_mol_m3;
+    li->alpha_a = p->alpha_a;
+    li->alpha_c = p->alpha_c;
+    li->area_factor = p->area_factor;
+    li->r_sei = lmb__sei_resistance(p);
+    li->cdl = p->cdl_F_m2;
+}
+
+lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {
+    *out = NULL;
+    lili_model *lm = calloc(1, sizeof *lm);
+    if (!lm)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory creating the Li||Li model");
+    lmb__model *m = &lm->base;
+    lmb__lili *L = &lm->L;
+    m->kind = "li-li";
+    m->residual = residual;
+    m->destroy = destroy;
+    m->impl = L;
+    m->area_m2 = p->area_m2;
+    m->rtol = p->num.rtol;
+    m->max_step_s = p->num.max_step_s;
+
+    const lmb_layer_params *layers[3] = {&p->neg.coating, &p->separator, &p->pos.coating};
+    const char *names[3] = {"negative coating", "separator", "positive coating"};
+    lmb_status st = lmb__mesh_build(ctx, layers, names, 3, p->num.mesh_ratio, &L->mesh);
+    if (st != LMB_OK) {
+        free(lm);
+        return st;
+    }
+    L->el.c0 = p->electrolyte.c0_mol_m3;
+    L->el.kappa = p->electrolyte.kappa_S_m;
+    L->el.D = p->electrolyte.D_m2_s;
+    L->el.tplus = p->electrolyte.t_plus;
+    L->el.tdf = p->electrolyte.tdf;
+    L->el.RT_F = LMB_GAS_CONSTANT * p->T_K / LMB_FARADAY;
+    L->f = 1.0 / L->el.RT_F;
+    interface_from_params(&L->li[0], &p->neg);
+    interface_from_params(&L->li[1], &p->pos);
+
+    const int n = L->mesh.n;
+    int idx = 0;
+    L->i_qF[0] = idx++;
+    L->i_dphi[0] = idx++;
+    L->i_iF[0] = idx++;
+    L->i_ie[0] = idx++;
+    L->i_c0 = idx;
+    idx += 2 * n;
+    L->i_ie[1] = idx++;
+    L->i_iF[1] = idx++;
+    L->i_dphi[1] = idx++;
+    m->iV = idx++;
+    L->i_V = m->iV;
+    m->iI = idx++;
+    L->i_qF[1] = idx++;
+    m->iQ = idx++;
+    m->iE = idx++;
+    if (lmb__model_alloc_arrays(m, idx) != 0) {
+        lmb__model_free(m);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for %d states", idx);
+    }
+
+    /* rest with a uniform electrolyte: every residual is exactly zero */
+    const lmb_numerics *num = &p->num;
+    for (int s = 0; s < 2; s++) {
+        m->is_diff[L->i_qF[s]] = 1.0;
+        m->is_diff[L->i_dphi[s]] = 1.0;
+        m->atol[L->i_qF[s]] = num->atol_i * 1.0; /* [C/m2]: current tolerance over 1 s */
+        m->atol[L->i_dphi[s]] = num->atol_phi;
+        m->atol[L->i_iF[s]] = num->atol_i;
+        m->atol[L->i_ie[s]] = num->atol_i;
+    }
+    for (int k = 0; k < n; k++) {
+        m->y0[L->i_c0 + 2 * k] = L->el.c0;
+        m->is_diff[L->i_c0 + 2 * k] = 1.0;
+        m->atol[L->i_c0 + 2 * k] = num->atol_c;
+        m->atol[L->i_c0 + 2 * k + 1] = num->atol_phi;
+    }
+    m->atol[m->iV] = num->atol_phi;
+    m->atol[m->iI] = num->atol_i;
+    m->is_diff[m->iQ] = 1.0;
+    m->atol[m->iQ] = num->atol_i * 1.0;
+    m->is_diff[m->iE] = 1.0;
+    m->atol[m->iE] = num->atol_i * 1.0; /* [J/m2]: ~1 V times the charge tolerance */
+    m->control = LMB_CONTROL_REST;
+    *out = m;
+    return LMB_OK;
+}
+
+double lmb__lili_salt(const lmb__lili *L, const double *y) {
+    double s = 0.0;
+    for (int k = 0; k < L->mesh.n; k++)
+        s += L->mesh.eps[k] * L->mesh.h_m[k] * y[L->i_c0 + 2 * k];
+    return s;
+}
+
+double lmb__lili_surface_phi(const lmb__lili *L, const double *y, int side) {
+    return side == LMB_SIDE_NEG ? -y[L->i_dphi[0]] : y[L->i_V] - y[L->i_dphi[1]];
+}
+
+double lmb__lili_ohmic_area_resistance(const lmb__lili *L) {
+    double r = 0.0;
+    for (int k = 0; k < L->mesh.n; k++)
+        r += L->mesh.h_m[k] / (L->el.kappa * L->mesh.f_tr[k]);
+    return r;
+}

@@ -1,0 +1,44 @@
+/*
+ * model.h - the interface between a cell model and the solver.
+ *
+ * A model is a DAE F(t, y, y') = 0 on plain double arrays, with a few states the solver and the
+ * cycler need to know by index: the terminal voltage V [V], the applied current density
+ * I [A/m2] (positive charges the cell), the charge passed Q [C/m2] (dQ/dt = I) and the energy
+ * E [J/m2] (dE/dt = V I). The control (rest, current or voltage) is one algebraic equation of
+ * the model, switched by the solver at step boundaries.
+ *
+ * The residual returns 0 when it could be evaluated, > 0 when the state is unphysical but a
+ * smaller step may recover (a concentration at or below zero), < 0 for an unrecoverable error
+ * (the SUNDIALS convention).
+ */
+#ifndef LMB_MODEL_MODEL_H
+#define LMB_MODEL_MODEL_H
+
+#include "lmb/sim.h"
+
+typedef struct lmb__model lmb__model;
+
+struct lmb__model {
+    const char *kind; /* "li-li" */
+    int n;            /* number of states */
+    int iV, iI, iQ, iE;
+    double area_m2;  /* [m2] geometric area: I [A] = I [A/m2] * area */
+    double *y0;      /* consistent initial state at rest, n */
+    double *is_diff; /* 1 for differential states, 0 for algebraic, n */
+    double *atol;    /* absolute tolerances in the states' units, n */
+    double rtol;
+    double max_step_s;
+    lmb_control control;
+    double setpoint; /* [A/m2] for CURRENT, [V] for VOLTAGE */
+    int (*residual)(const lmb__model *m, double t, const double *y, const double *yp, double *r);
+    void (*destroy)(lmb__model *m);
+    void *impl;
+};
+
+/* Frees the model and its arrays; NULL is a no-op. */
+void lmb__model_free(lmb__model *m);
+
+/* Allocates y0, is_diff, atol for n states (zeroed). */
+int lmb__model_alloc_arrays(lmb__model *m, int n);
+
+#endif

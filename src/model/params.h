@@ -1,0 +1,93 @@
+/*
+ * params.h - the resolved, validated parameter set of a cell, in SI units.
+ *
+ * This is what the model sees. It is filled by the cell-file loader (src/io/cell_json.c) from a
+ * JSON file or a built-in preset, where every key carries its unit and is converted once. The
+ * loader validates every field against the ranges in its schema table, so the model may assume
+ * the values are physical (positive thicknesses, 0 < porosity <= 1, 0 <= t+ < 1, ...).
+ *
+ * Geometry (x across the cell, from the negative terminal to the positive one):
+ *   [neg Li | neg coating] [separator] [pos coating | pos Li]
+ * Sign convention: a current I > 0 charges the cell (BDF): it flows into the positive terminal,
+ * oxidises (strips) the positive Li electrode and reduces (plates) the negative one.
+ */
+#ifndef LMB_MODEL_PARAMS_H
+#define LMB_MODEL_PARAMS_H
+
+#define LMB_NAME_MAX 96
+#define LMB_TEXT_MAX 512
+
+typedef enum lmb_cell_type { LMB_CELL_LI_LI = 0 } lmb_cell_type;
+
+/* Binary electrolyte, concentrated-solution theory with constant properties (PHYSICS.md s2). */
+typedef struct lmb_electrolyte_params {
+    double c0_mol_m3; /* [mol/m3] initial salt concentration */
+    double kappa_S_m; /* [S/m] bulk ionic conductivity */
+    double D_m2_s;    /* [m2/s] salt diffusivity */
+    double t_plus;    /* [1] cation transference number (Hittorf, solvent frame) */
+    double tdf;       /* [1] thermodynamic factor 1 + dln f / dln c */
+    double volume_m3; /* [m3] electrolyte volume in the cell (budget; not yet used) */
+} lmb_electrolyte_params;
+
+/*
+ * An ion-conducting porous layer (separator or coating). Effective transport follows
+ * D_eff = D eps / tau; the tortuosity is tau = N_M * eps if a MacMullin number is given,
+ * else tau = eps^(-bruggeman) (Bruggeman).
+ */
+typedef struct lmb_layer_params {
+    int present;        /* 0: layer absent (coating only) */
+    double thickness_m; /* [m] */
+    double porosity;    /* [1] electrolyte volume fraction, 0 < eps <= 1 */
+    double macmullin;   /* [1] N_M = tau/eps; 0 = use Bruggeman */
+    double bruggeman;   /* [1] exponent b in tau = eps^-b */
+    int cells;          /* [1] finite volumes across the layer */
+    /* coating only: loading, skeleton density, particle size (thickness derived from them) */
+    double loading_kg_m2;   /* [kg/m2] */
+    double density_kg_m3;   /* [kg/m3] skeleton density of the coating material */
+    double particle_size_m; /* [m] */
+} lmb_layer_params;
+
+/* A lithium-metal electrode with its native SEI film and double layer (PHYSICS.md s3). */
+typedef struct lmb_li_params {
+    double thickness_m;           /* [m] Li foil thickness (inventory) */
+    double i0_A_m2;               /* [A/m2] exchange current density per true area at c_ref */
+    double c_ref_mol_m3;          /* [mol/m3] reference concentration of i0 */
+    double alpha_a;               /* [1] anodic transfer coefficient */
+    double alpha_c;               /* [1] cathodic transfer coefficient */
+    double area_factor;           /* [1] true area / geometric area */
+    double sei_thickness_m;       /* [m] */
+    double sei_resistivity_ohm_m; /* [ohm m] */
+    double cdl_F_m2;              /* [F/m2] double-layer capacitance per geometric area */
+    lmb_layer_params coating;     /* porous coating on this electrode (present = 0 if none) */
+} lmb_li_params;
+
+/* Numerical settings: part of the cell file so that a run is reproducible from it alone. */
+typedef struct lmb_numerics {
+    double rtol;       /* [1] IDA relative tolerance */
+    double atol_c;     /* [mol/m3] absolute tolerance on concentrations */
+    double atol_phi;   /* [V] absolute tolerance on potentials */
+    double atol_i;     /* [A/m2] absolute tolerance on current densities */
+    double max_step_s; /* [s] largest internal step (0 = unlimited) */
+    double mesh_ratio; /* [1] geometric grading towards interfaces (1 = uniform) */
+} lmb_numerics;
+
+typedef struct lmb_params {
+    char name[LMB_NAME_MAX];
+    char description[LMB_TEXT_MAX];
+    lmb_cell_type type;
+    double area_m2; /* [m2] electrochemically active geometric area */
+    double T_K;     /* [K] temperature */
+    lmb_electrolyte_params electrolyte;
+    lmb_layer_params separator;
+    lmb_li_params neg, pos;
+    lmb_numerics num;
+} lmb_params;
+
+/* Fills p with the built-in defaults (documented in the cell-file schema). */
+void lmb__params_defaults(lmb_params *p);
+
+/* Derived quantities used by the model and by `lmb params show`. */
+double lmb__layer_tortuosity(const lmb_layer_params *l); /* [1] */
+double lmb__sei_resistance(const lmb_li_params *e);      /* [ohm m2] r_SEI = rho L */
+
+#endif

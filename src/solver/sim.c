@@ -1,0 +1,474 @@
+/*
+ * sim.c - the IDA bridge and the step driver (lmb/sim.h).
+ *
+ * The model's DAE is integrated by SUNDIALS IDA (variable-order, variable-step BDF) with a
+ * banded direct linear solver; the Jacobian is IDA's banded difference quotient, which costs
+ * mu + ml + 1 residual evaluations and is exact enough because every residual is smooth.
+ *
+ * A cycler step is: switch the control equation, re-initialise IDA at the present time,
+ * compute consistent initial conditions (IDACalcIC recomputes the algebraic states -- the
+ * voltage, the currents, the electrolyte potential -- and the derivatives of the differential
+ * ones, which stay continuous), then integrate one internal step at a time. Steps end exactly:
+ * time limits through IDA's stop time, every other limit (voltage, capacity, current) through
+ * IDA's root finding on g(t, y) = limit - value, which locates the crossing to a relative
+ * 1e-13 or so of t.
+ *
+ * Recording: each internal solver step is a candidate point; with record_dt_s > 0 points closer
+ * than that are skipped. The first point of each step (after the control switch) and its last
+ * point are always recorded, so a current step shows as two rows at the same time.
+ */
+#include "lmb/sim.h"
+
+#include "core/ctx_internal.h"
+#include "model/cell_internal.h"
+#include "model/lili.h"
+#include "solver/solver_internal.h"
+
+#include <ida/ida.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_band.h>
+#include <sunmatrix/sunmatrix_band.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROOT_VMAX, ROOT_VMIN, ROOT_IMIN, ROOT_CAPACITY, N_ROOTS };
+
+struct lmb_sim {
+    lmb__model *model;
+    lmb_sim_options opt;
+    SUNContext sun;
+    void *ida;
+    N_Vector y, yp, id, atol;
+    SUNMatrix A;
+    SUNLinearSolver LS;
+    int mu, ml;
+    double t;
+    int step_count, cycle_count;
+    /* the step being run: limits evaluated by the root function */
+    lmb_step step;
+    double q_start; /* [C/m2] */
+    /* cumulative statistics (IDAReInit resets IDA's own counters) */
+    lmb_sim_stats stats;
+    char ida_msg[512];
+    /* the record */
+    size_t n, cap;
+    double *rec_t, *rec_V, *rec_I;
+    int *rec_step, *rec_cycle;
+};
+
+const char *lmb_end_reason_name(lmb_end_reason r) {
+    switch (r) {
+    case LMB_END_NONE:
+        return "none";
+    case LMB_END_DURATION:
+        return "duration";
+    case LMB_END_CAPACITY:
+        return "capacity";
+    case LMB_END_VMAX:
+        return "upper voltage";
+    case LMB_END_VMIN:
+        return "lower voltage";
+    case LMB_END_IMIN:
+        return "current";
+    case LMB_END_TOTAL_TIME:
+        return "total time";
+    }
+    return "?";
+}
+
+lmb_step lmb_step_init(void) {
+    lmb_step s;
+    memset(&s, 0, sizeof s);
+    s.control = LMB_CONTROL_REST;
+    return s;
+}
+
+/* ---- IDA callbacks ---- */
+
+static int ida_residual(sunrealtype t, N_Vector y, N_Vector yp, N_Vector r, void *user) {
+    lmb_sim *sim = user;
+    return sim->model->residual(sim->model, t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
+                                N_VGetArrayPointer(r));
+}
+
+static int ida_roots(sunrealtype t, N_Vector yv, N_Vector ypv, sunrealtype *g, void *user) {
+    (void)t;
+    (void)ypv;
+    lmb_sim *sim = user;
+    const lmb__model *m = sim->model;
+    const lmb_step *s = &sim->step;
+    const double *y = N_VGetArrayPointer(yv);
+    double V = y[m->iV], I = y[m->iI];
+    g[ROOT_VMAX] = s->use_v_max ? s->v_max - V : 1.0;
+    g[ROOT_VMIN] = s->use_v_min ? V - s->v_min : 1.0;
+    g[ROOT_IMIN] = s->i_min_A > 0.0 ? fabs(I) * m->area_m2 - s->i_min_A : 1.0;
+    g[ROOT_CAPACITY] =
+        s->capacity_C > 0.0 ? s->capacity_C - fabs(y[m->iQ] - sim->q_start) * m->area_m2 : 1.0;
+    return 0;
+}
+
+static void ida_errors(int code, const char *module, const char *function, char *msg, void *user) {
+    lmb_sim *sim = user;
+    snprintf(sim->ida_msg, sizeof sim->ida_msg, "%s (%s, code %d): %s", function, module, code,
+             msg);
+}
+
+/* ---- record ---- */
+
+static int record(lmb_sim *sim) {
+    if (sim->n == sim->cap) {
+        size_t cap = sim->cap ? 2 * sim->cap : 1024;
+        double *t = realloc(sim->rec_t, cap * sizeof(double));
+        if (t)
+            sim->rec_t = t;
+        double *V = realloc(sim->rec_V, cap * sizeof(double));
+        if (V)
+            sim->rec_V = V;
+        double *I = realloc(sim->rec_I, cap * sizeof(double));
+        if (I)
+            sim->rec_I = I;
+        int *st = realloc(sim->rec_step, cap * sizeof(int));
+        if (st)
+            sim->rec_step = st;
+        int *cy = realloc(sim->rec_cycle, cap * sizeof(int));
+        if (cy)
+            sim->rec_cycle = cy;
+        if (!t || !V || !I || !st || !cy)
+            return -1;
+        sim->cap = cap;
+    }
+    const double *y = N_VGetArrayPointer(sim->y);
+    sim->rec_t[sim->n] = sim->t;
+    sim->rec_V[sim->n] = y[sim->model->iV];
+    sim->rec_I[sim->n] = y[sim->model->iI] * sim->model->area_m2;
+    sim->rec_step[sim->n] = sim->step_count;
+    sim->rec_cycle[sim->n] = sim->cycle_count;
+    sim->n++;
+    return 0;
+}
+
+/* ---- life cycle ---- */
+
+static lmb_status ida_fail(lmb_ctx *ctx, lmb_sim *sim, int flag, const char *what) {
+    char *name = IDAGetReturnFlagName(flag);
+    const double *y = N_VGetArrayPointer(sim->y);
+    lmb_status st = lmb__ctx_fail(
+        ctx, LMB_ESOLVER,
+        "IDA %s failed at t = %.6g s (step %d, cycle %d, V = %.6g V, I = %.6g A): %s%s%s", what,
+        sim->t, sim->step_count, sim->cycle_count, y[sim->model->iV],
+        y[sim->model->iI] * sim->model->area_m2, name ? name : "?", sim->ida_msg[0] ? ": " : "",
+        sim->ida_msg);
+    free(name);
+    return st;
+}
+
+lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_options *opt,
+                          lmb_sim **out) {
+    *out = NULL;
+    if (!cell)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_sim_create: no cell");
+    lmb_sim *sim = calloc(1, sizeof *sim);
+    if (!sim)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory creating a simulation");
+    if (opt)
+        sim->opt = *opt;
+    const lmb_params *p = lmb__cell_params(cell);
+    lmb_status st = LMB_OK;
+    switch (p->type) {
+    case LMB_CELL_LI_LI:
+        st = lmb__lili_create(ctx, p, &sim->model);
+        break;
+    default:
+        st = lmb__ctx_fail(ctx, LMB_EUNSUPPORTED, "cell type %d cannot be simulated yet",
+                           (int)p->type);
+    }
+    if (st != LMB_OK) {
+        free(sim);
+        return st;
+    }
+    lmb__model *m = sim->model;
+    const int n = m->n;
+    sim->step_count = 0;
+    sim->cycle_count = 1;
+    if (lmb__model_bandwidth(m, &sim->mu, &sim->ml) != 0) {
+        lmb_sim_free(sim);
+        LMB__FAIL(ctx, LMB_ESOLVER, "the model's residual failed at its initial state");
+    }
+    if (SUNContext_Create(NULL, &sim->sun) != 0) {
+        lmb_sim_free(sim);
+        LMB__FAIL(ctx, LMB_ENOMEM, "SUNContext_Create failed");
+    }
+    sim->y = N_VNew_Serial(n, sim->sun);
+    sim->yp = N_VNew_Serial(n, sim->sun);
+    sim->id = N_VNew_Serial(n, sim->sun);
+    sim->atol = N_VNew_Serial(n, sim->sun);
+    sim->A = SUNBandMatrix(n, sim->mu, sim->ml, sim->sun);
+    sim->ida = IDACreate(sim->sun);
+    if (!sim->y || !sim->yp || !sim->id || !sim->atol || !sim->A || !sim->ida) {
+        lmb_sim_free(sim);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the solver (%d states)", n);
+    }
+    sim->LS = SUNLinSol_Band(sim->y, sim->A, sim->sun);
+    memcpy(N_VGetArrayPointer(sim->y), m->y0, (size_t)n * sizeof(double));
+    N_VConst(0.0, sim->yp);
+    memcpy(N_VGetArrayPointer(sim->id), m->is_diff, (size_t)n * sizeof(double));
+    memcpy(N_VGetArrayPointer(sim->atol), m->atol, (size_t)n * sizeof(double));
+    int flag = IDASetErrHandlerFn(sim->ida, ida_errors, sim);
+    if (!flag)
+        flag = IDAInit(sim->ida, ida_residual, 0.0, sim->y, sim->yp);
+    if (!flag)
+        flag = IDASetUserData(sim->ida, sim);
+    if (!flag)
+        flag = IDASVtolerances(sim->ida, m->rtol, sim->atol);
+    if (!flag)
+        flag = IDASetId(sim->ida, sim->id);
+    if (!flag)
+        flag = sim->LS ? IDASetLinearSolver(sim->ida, sim->LS, sim->A) : -1;
+    if (!flag)
+        flag = IDASetMaxNumSteps(sim->ida, 100000);
+    if (!flag && m->max_step_s > 0.0)
+        flag = IDASetMaxStep(sim->ida, m->max_step_s);
+    if (!flag)
+        flag = IDARootInit(sim->ida, N_ROOTS, ida_roots);
+    if (flag) {
+        st = ida_fail(ctx, sim, flag, "set-up");
+        lmb_sim_free(sim);
+        return st;
+    }
+    sim->stats.n_states = n;
+    sim->stats.bandwidth = sim->mu > sim->ml ? sim->mu : sim->ml;
+    if (record(sim) != 0) {
+        lmb_sim_free(sim);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the record");
+    }
+    *out = sim;
+    return LMB_OK;
+}
+
+void lmb_sim_free(lmb_sim *sim) {
+    if (!sim)
+        return;
+    if (sim->ida)
+        IDAFree(&sim->ida);
+    if (sim->LS)
+        SUNLinSolFree(sim->LS);
+    if (sim->A)
+        SUNMatDestroy(sim->A);
+    N_VDestroy(sim->y);
+    N_VDestroy(sim->yp);
+    N_VDestroy(sim->id);
+    N_VDestroy(sim->atol);
+    if (sim->sun)
+        SUNContext_Free(&sim->sun);
+    lmb__model_free(sim->model);
+    free(sim->rec_t);
+    free(sim->rec_V);
+    free(sim->rec_I);
+    free(sim->rec_step);
+    free(sim->rec_cycle);
+    free(sim);
+}
+
+/* Adds IDA's counters of the step just run to the totals (IDAReInit resets them). */
+static void accumulate_stats(lmb_sim *sim) {
+    long v = 0;
+    if (IDAGetNumSteps(sim->ida, &v) == 0)
+        sim->stats.steps += v;
+    long res = 0, lres = 0;
+    IDAGetNumResEvals(sim->ida, &res);
+    IDAGetNumLinResEvals(sim->ida, &lres);
+    sim->stats.res_evals += res + lres;
+    if (IDAGetNumJacEvals(sim->ida, &v) == 0)
+        sim->stats.jac_evals += v;
+    if (IDAGetNumNonlinSolvIters(sim->ida, &v) == 0)
+        sim->stats.nonlin_iters += v;
+    if (IDAGetNumErrTestFails(sim->ida, &v) == 0)
+        sim->stats.err_test_fails += v;
+    if (IDAGetNumNonlinSolvConvFails(sim->ida, &v) == 0)
+        sim->stats.conv_fails += v;
+}
+
+static lmb_status validate_step(lmb_ctx *ctx, const lmb_step *s) {
+    if (!(s->duration_s >= 0.0) || !(s->capacity_C >= 0.0) || !(s->i_min_A >= 0.0) ||
+        !(s->total_time_s >= 0.0))
+        LMB__FAIL(ctx, LMB_EINVAL,
+                  "step limits must be >= 0 (duration %g s, capacity %g C, "
+                  "current %g A, total time %g s)",
+                  s->duration_s, s->capacity_C, s->i_min_A, s->total_time_s);
+    if (!isfinite(s->value))
+        LMB__FAIL(ctx, LMB_EINVAL, "step set-point is not a finite number");
+    int has_limit = s->duration_s > 0.0 || s->capacity_C > 0.0 || s->use_v_max || s->use_v_min ||
+                    s->i_min_A > 0.0 || s->total_time_s > 0.0;
+    if (!has_limit)
+        LMB__FAIL(ctx, LMB_EINVAL,
+                  "a step needs at least one limit (time, capacity, voltage "
+                  "or current)");
+    if (s->capacity_C > 0.0 && s->control == LMB_CONTROL_REST)
+        LMB__FAIL(ctx, LMB_EINVAL, "a rest passes no charge: it cannot end on a capacity");
+    return LMB_OK;
+}
+
+lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
+                            lmb_step_result *result) {
+    lmb_status st = validate_step(ctx, step);
+    if (st != LMB_OK)
+        return st;
+    lmb__model *m = sim->model;
+    double *y = N_VGetArrayPointer(sim->y);
+    lmb_step_result res;
+    memset(&res, 0, sizeof res);
+    res.t_start_s = sim->t;
+
+    sim->step = *step;
+    sim->step_count++;
+    if (step->new_cycle && sim->step_count > 1)
+        sim->cycle_count++;
+    m->control = step->control;
+    m->setpoint = step->control == LMB_CONTROL_CURRENT ? step->value / m->area_m2 : step->value;
+    sim->q_start = y[m->iQ];
+    double e_start = y[m->iE];
+
+    double t_end = INFINITY;
+    lmb_end_reason stop_reason = LMB_END_NONE;
+    if (step->duration_s > 0.0) {
+        t_end = sim->t + step->duration_s;
+        stop_reason = LMB_END_DURATION;
+    }
+    if (step->total_time_s > 0.0 && step->total_time_s < t_end) {
+        t_end = step->total_time_s;
+        stop_reason = LMB_END_TOTAL_TIME;
+    }
+    sim->ida_msg[0] = '\0';
+    if (!(t_end > sim->t)) {
+        res.reason = stop_reason;
+        goto done;
+    }
+
+    /* consistent initial conditions under the new control */
+    int flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
+    if (!flag)
+        flag = IDASetStopTime(sim->ida, t_end);
+    double span = isfinite(t_end) ? t_end - sim->t : 3600.0;
+    if (!flag)
+        flag = IDACalcIC(sim->ida, IDA_YA_YDP_INIT, sim->t + fmin(1.0, 0.5 * span));
+    if (!flag)
+        flag = IDAGetConsistentIC(sim->ida, sim->y, sim->yp);
+    if (flag) {
+        st = ida_fail(ctx, sim, flag, "initial-condition calculation");
+        goto done;
+    }
+    if (record(sim) != 0) {
+        st = lmb__ctx_fail(ctx, LMB_ENOMEM, "out of memory for the record");
+        goto done;
+    }
+    /* a limit already met at the start ends the step at once */
+    {
+        double g[N_ROOTS];
+        ida_roots(sim->t, sim->y, sim->yp, g, sim);
+        static const lmb_end_reason why[N_ROOTS] = {LMB_END_VMAX, LMB_END_VMIN, LMB_END_IMIN,
+                                                    LMB_END_CAPACITY};
+        for (int i = 0; i < N_ROOTS; i++)
+            if (g[i] <= 0.0 && i != ROOT_CAPACITY) {
+                res.reason = why[i];
+                goto done;
+            }
+    }
+
+    double t_last_rec = sim->t;
+    for (;;) {
+        sunrealtype tret = sim->t;
+        flag = IDASolve(sim->ida, isfinite(t_end) ? t_end : sim->t + 1e9, &tret, sim->y, sim->yp,
+                        IDA_ONE_STEP);
+        if (flag < 0) {
+            st = ida_fail(ctx, sim, flag, "integration");
+            break;
+        }
+        sim->t = tret;
+        if (flag == IDA_ROOT_RETURN) {
+            int roots[N_ROOTS] = {0};
+            IDAGetRootInfo(sim->ida, roots);
+            sim->stats.root_events++;
+            res.reason = roots[ROOT_VMAX]       ? LMB_END_VMAX
+                         : roots[ROOT_VMIN]     ? LMB_END_VMIN
+                         : roots[ROOT_IMIN]     ? LMB_END_IMIN
+                         : roots[ROOT_CAPACITY] ? LMB_END_CAPACITY
+                                                : LMB_END_NONE;
+            break;
+        }
+        if (flag == IDA_TSTOP_RETURN || sim->t >= t_end) {
+            sim->t = t_end; /* IDA returns exactly tstop */
+            res.reason = stop_reason;
+            break;
+        }
+        if (sim->t - t_last_rec >= sim->opt.record_dt_s) {
+            if (record(sim) != 0) {
+                st = lmb__ctx_fail(ctx, LMB_ENOMEM, "out of memory for the record");
+                break;
+            }
+            t_last_rec = sim->t;
+        }
+    }
+    accumulate_stats(sim);
+    if (record(sim) != 0 && st == LMB_OK)
+        st = lmb__ctx_fail(ctx, LMB_ENOMEM, "out of memory for the record");
+
+done:
+    res.t_end_s = sim->t;
+    res.charge_C = (y[m->iQ] - sim->q_start) * m->area_m2;
+    res.energy_J = (y[m->iE] - e_start) * m->area_m2;
+    res.v_end = y[m->iV];
+    res.i_end_A = y[m->iI] * m->area_m2;
+    if (result)
+        *result = res;
+    return st;
+}
+
+double lmb_sim_time(const lmb_sim *sim) {
+    return sim->t;
+}
+double lmb_sim_voltage(const lmb_sim *sim) {
+    return NV_Ith_S(sim->y, sim->model->iV);
+}
+double lmb_sim_current(const lmb_sim *sim) {
+    return NV_Ith_S(sim->y, sim->model->iI) * sim->model->area_m2;
+}
+int lmb_sim_step_count(const lmb_sim *sim) {
+    return sim->step_count;
+}
+int lmb_sim_cycle_count(const lmb_sim *sim) {
+    return sim->cycle_count;
+}
+double lmb_sim_area_m2(const lmb_sim *sim) {
+    return sim->model->area_m2;
+}
+
+void lmb_sim_get_stats(const lmb_sim *sim, lmb_sim_stats *stats) {
+    *stats = sim->stats;
+}
+
+void lmb_sim_series(const lmb_sim *sim, lmb_series *out) {
+    out->n = sim->n;
+    out->t_s = sim->rec_t;
+    out->V = sim->rec_V;
+    out->I_A = sim->rec_I;
+    out->step = sim->rec_step;
+    out->cycle = sim->rec_cycle;
+}
+
+void lmb_sim_series_clear(lmb_sim *sim) {
+    sim->n = 0;
+}
+
+const lmb__model *lmb__sim_model(const lmb_sim *sim) {
+    return sim->model;
+}
+const double *lmb__sim_y(const lmb_sim *sim) {
+    return N_VGetArrayPointer(sim->y);
+}
+const double *lmb__sim_yp(const lmb_sim *sim) {
+    return N_VGetArrayPointer(sim->yp);
+}

@@ -1,0 +1,19 @@
+/*
+ * solver_internal.h - internals of the solver module shared by its files and the tests.
+ * Only src/solver/ includes SUNDIALS headers.
+ */
+#ifndef LMB_SOLVER_INTERNAL_H
+#define LMB_SOLVER_INTERNAL_H
+
+#include "lmb/sim.h"
+#include "model/model.h"
+
+/* Upper and lower half-bandwidths of the model's Jacobian (0 on success). */
+int lmb__model_bandwidth(const lmb__model *m, int *mu, int *ml);
+
+/* The simulation's model and its present state (y, y'), for tests and diagnostics. */
+const lmb__model *lmb__sim_model(const lmb_sim *sim);
+const double *lmb__sim_y(const lmb_sim *sim);
+const double *lmb__sim_yp(const lmb_sim *sim);
+
+#endif

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# test_params.sh - `lmb params show|check` on the presets and on bad cell files.
+#
+# Usage: test_params.sh LMB_BINARY SOURCE_DIR
+# For every bad file: the exit status is 2, stderr is exactly one line "lmb: ...", and that line
+# names the file and the field at fault. The presets must show and check with status 0.
+set -u
+
+lmb=${1:?usage: test_params.sh LMB_BINARY SOURCE_DIR}
+src=${2:?usage: test_params.sh LMB_BINARY SOURCE_DIR}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lmb_test_params.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+# expect_bad NAME FIELD CONTENT: writes $tmp/NAME.json, expects exit 2 and one stderr line that
+# contains the file path and FIELD.
+expect_bad() {
+    local name=$1 field=$2 content=$3
+    local file="$tmp/$name.json"
+    printf '%s' "$content" >"$file"
+    expect_bad_path "$file" "$field" "$name"
+}
+
+expect_bad_path() {
+    local file=$1 field=$2 what=$3
+    local out err status lines
+    out=$("$lmb" params check "$file" 2>"$tmp/stderr")
+    status=$?
+    err=$(cat "$tmp/stderr")
+    lines=$(wc -l <"$tmp/stderr")
+    if [ "$status" -ne 2 ]; then
+        fail "$what: exit status $status, expected 2 (stderr: $err)"
+    fi
+    if [ "$lines" -ne 1 ]; then
+        fail "$what: stderr has $lines lines, expected 1: $err"
+    fi
+    case $err in
+    "lmb: "*) ;;
+    *) fail "$what: stderr does not start with 'lmb: ': $err" ;;
+    esac
+    case $err in
+    *"$file"*) ;;
+    *) fail "$what: message does not name the file $file: $err" ;;
+    esac
+    case $err in
+    *"$field"*) ;;
+    *) fail "$what: message does not name '$field': $err" ;;
+    esac
+    if [ -n "$out" ]; then
+        fail "$what: unexpected stdout: $out"
+    fi
+}
+
+expect_bad syntax 'JSON syntax error' '{
+  "separator": {
+    "thickness_um": 16,,
+  }
+}'
+# the syntax error carries line and column
+expect_bad syntax_line 'syntax_line.json:3:' '{
+  "area_cm2": 0.502,
+  "temperature_C" 25
+}'
+expect_bad unknown_key 'separator.thicknes_um' '{"separator": {"thicknes_um": 16}}'
+expect_bad negative_thickness 'separator.thickness_um = -5 um' \
+    '{"separator": {"thickness_um": -5}}'
+expect_bad tplus_one 'electrolyte.transference_number = 1 ' \
+    '{"electrolyte": {"transference_number": 1}}'
+expect_bad tplus_above 'electrolyte.transference_number' \
+    '{"electrolyte": {"transference_number": {"value": 1.2, "source": "typo"}}}'
+expect_bad wrong_unit 'separator.thickness_mA' '{"separator": {"thickness_mA": 16}}'
+expect_bad unknown_unit 'negative.exchange_current_mA_cm' \
+    '{"negative": {"exchange_current_mA_cm": 6.4}}'
+expect_bad empty 'empty file' ''
+expect_bad not_object 'top level' '[1, 2, 3]'
+expect_bad wrong_type 'separator.porosity' '{"separator": {"porosity": "0.4"}}'
+expect_bad duplicate 'separator.thickness' '{"separator": {"thickness_um": 16, "thickness_nm": 16}}'
+expect_bad huge 'separator.thickness_um' '{"separator": {"thickness_um": 1e999}}'
+expect_bad no_loading 'negative.coating.loading_mg_cm2' \
+    '{"electrodes": {"coating": {"porosity": 0.4}}}'
+expect_bad_path "$tmp/missing.json" 'No such file' missing_file
+expect_bad_path "$tmp" 'Is a directory' directory
+printf '{"a": 1}\000' >"$tmp/nul.json"
+expect_bad_path "$tmp/nul.json" 'NUL byte' nul_byte
+
+# an unknown preset lists the presets
+err=$("$lmb" params check li-li:nonexistent 2>&1 >/dev/null)
+status=$?
+[ "$status" -eq 2 ] || fail "unknown preset: exit status $status, expected 2"
+case $err in
+*li-li:bare*) ;;
+*) fail "unknown preset: message does not list the presets: $err" ;;
+esac
+
+# the presets
+for preset in li-li:bare li-li:cspbcl3-2mg; do
+    out=$("$lmb" params check "$preset" 2>&1)
+    status=$?
+    [ "$status" -eq 0 ] || fail "check $preset: exit status $status: $out"
+    [ "$out" = "$preset: ok" ] || fail "check $preset: output '$out', expected '$preset: ok'"
+    out=$("$lmb" params show "$preset" 2>"$tmp/stderr")
+    status=$?
+    [ "$status" -eq 0 ] || fail "show $preset: exit status $status: $(cat "$tmp/stderr")"
+    [ -s "$tmp/stderr" ] && fail "show $preset: wrote to stderr: $(cat "$tmp/stderr")"
+    for want in separator.thickness "Juhi et al." "allowed range" "SI value"; do
+        case $out in
+        *"$want"*) ;;
+        *) fail "show $preset: output lacks '$want'" ;;
+        esac
+    done
+    # --json writes a cell file that checks and shows the same parameters
+    "$lmb" params show "$preset" --json >"$tmp/roundtrip.json" ||
+        fail "show --json $preset: exit status $?"
+    "$lmb" params check "$tmp/roundtrip.json" >/dev/null ||
+        fail "show --json $preset: the output does not check"
+done
+
+# the file in presets/ checks as a file too
+out=$("$lmb" params check "$src/presets/li-li/bare.json" 2>&1) ||
+    fail "check presets/li-li/bare.json: $out"
+
+# the coated preset has a coating of 7.92 um (2 mg/cm2, 4.21 g/cm3, porosity 0.4)
+out=$("$lmb" params show li-li:cspbcl3-2mg)
+case $out in
+*"coating thickness"*"7.918"*) ;;
+*) fail "show li-li:cspbcl3-2mg: no derived coating thickness 7.918 um" ;;
+esac
+
+# schema and presets listings
+out=$("$lmb" params show --schema) || fail "show --schema: exit status $?"
+for want in separator.thickness_um electrodes.exchange_current_mA_cm2 \
+    electrodes.coating.loading_mg_cm2 numerics.rtol required; do
+    case $out in
+    *"$want"*) ;;
+    *) fail "show --schema: output lacks '$want'" ;;
+    esac
+done
+out=$("$lmb" params show --schema --markdown) || fail "show --schema --markdown: exit $?"
+case $out in
+"| key | unit | default"*) ;;
+*) fail "show --schema --markdown: not a markdown table" ;;
+esac
+out=$("$lmb" params show --presets) || fail "show --presets: exit status $?"
+case $out in
+*li-li:bare*li-li:cspbcl3-2mg*) ;;
+*) fail "show --presets: output lacks the presets: $out" ;;
+esac
+
+# usage errors exit 2
+for args in "" "frobnicate" "show" "check" "show --bogus li-li:bare" "check a b" \
+    "show --markdown li-li:bare"; do
+    # shellcheck disable=SC2086
+    "$lmb" params $args >/dev/null 2>&1
+    status=$?
+    [ "$status" -eq 2 ] || fail "'lmb params $args': exit status $status, expected 2"
+done
+
+if [ "$failures" -ne 0 ]; then
+    echo "test_params.sh: $failures failure(s)" >&2
+    exit 1
+fi
+echo "test_params.sh: all passed"
