@@ -32,12 +32,13 @@ typedef enum lmb_control {
 /* Why a step ended. */
 typedef enum lmb_end_reason {
     LMB_END_NONE = 0,
-    LMB_END_DURATION, /* the step's time limit */
-    LMB_END_CAPACITY, /* |charge passed in the step| reached its limit */
-    LMB_END_VMAX,     /* V rose to v_max */
-    LMB_END_VMIN,     /* V fell to v_min */
-    LMB_END_IMIN,     /* |I| fell to i_min (voltage hold) */
-    LMB_END_TOTAL_TIME
+    LMB_END_DURATION,   /* the step's time limit */
+    LMB_END_CAPACITY,   /* |charge passed in the step| reached its limit */
+    LMB_END_VMAX,       /* V rose to v_max */
+    LMB_END_VMIN,       /* V fell to v_min */
+    LMB_END_IMIN,       /* |I| fell to i_min (voltage hold) */
+    LMB_END_TOTAL_TIME, /* the test time reached total_time_s */
+    LMB_END_SHORT       /* the model reports an internal short circuit */
 } lmb_end_reason;
 
 const char *lmb_end_reason_name(lmb_end_reason r);
@@ -57,6 +58,8 @@ typedef struct lmb_step {
     double v_min;        /* [V] */
     double i_min_A;      /* [A] end when |I| <= i_min (voltage control), 0 = none */
     double total_time_s; /* [s] end when the test time reaches this, 0 = none */
+    int until_short;     /* end when the model reports a short circuit (models without a short
+                            mechanism never do) */
     int new_cycle;       /* 1: the cycle counter is incremented when this step starts */
 } lmb_step;
 
@@ -87,8 +90,10 @@ typedef struct lmb_sim_stats {
 
 /* Options; defaults come from the cell's "numerics" section. */
 typedef struct lmb_sim_options {
-    double record_dt_s; /* [s] minimum spacing of recorded points inside a step (0 = every
-                           internal solver step); step starts and ends are always recorded */
+    double record_dt_s;   /* [s] minimum spacing of recorded points inside a step (0 = every
+                             internal solver step); step starts and ends are always recorded */
+    double max_untimed_s; /* [s] a step with no time limit that has not ended after this much
+                             simulated time fails (0 = the default, 1e8 s, about 3 years) */
 } lmb_sim_options;
 
 lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_options *opt,
@@ -109,6 +114,8 @@ double lmb_sim_current(const lmb_sim *sim);
 int lmb_sim_step_count(const lmb_sim *sim);
 int lmb_sim_cycle_count(const lmb_sim *sim);
 double lmb_sim_area_m2(const lmb_sim *sim);
+/* The cell's nominal capacity [C]: its nominal areal capacity times the area (0 if none). */
+double lmb_sim_nominal_capacity_C(const lmb_sim *sim);
 
 void lmb_sim_get_stats(const lmb_sim *sim, lmb_sim_stats *stats);
 
@@ -134,6 +141,17 @@ void lmb_sim_series_clear(lmb_sim *sim);
  * existing file is not lost when writing fails.
  */
 lmb_status lmb_series_write_bdf(lmb_ctx *ctx, const lmb_series *s, const char *path);
+
+/*
+ * A streaming Battery Data Format writer for long runs: open once, append the record after
+ * each step (then lmb_sim_series_clear), close. The file appears under its name only when
+ * closed (written as path.tmp until then); rows are kept on close even after a failed run.
+ */
+typedef struct lmb_bdf_writer lmb_bdf_writer;
+lmb_status lmb_bdf_writer_open(lmb_ctx *ctx, const char *path, lmb_bdf_writer **out);
+lmb_status lmb_bdf_writer_append(lmb_ctx *ctx, lmb_bdf_writer *w, const lmb_series *s);
+lmb_status lmb_bdf_writer_close(lmb_ctx *ctx, lmb_bdf_writer *w); /* frees w; NULL is a no-op */
+size_t lmb_bdf_writer_rows(const lmb_bdf_writer *w);
 
 #ifdef __cplusplus
 }

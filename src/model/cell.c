@@ -41,12 +41,12 @@
 #define LI_ROWS(S, M, SC)                                                                          \
     ROW(S ".thickness", "um", LMB_DIM_LENGTH, M.thickness_m, 0, 0.0, 1e4, OPEN, CLOSED, 500.0, SC, \
         0, "Li foil thickness (the electrode's lithium inventory)"),                               \
-        ROW(S ".exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.i0_A_m2, 0, 0.0, 1e5,      \
-            OPEN, CLOSED, 6.4, SC, 0,                                                              \
+        ROW(S ".exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.i0_A_m2, 0, 1e-6, 1e5,     \
+            CLOSED, CLOSED, 6.4, SC, 0,                                                            \
             "exchange current density i0 of Li/Li+ per true area, at the reference "               \
             "concentration"),                                                                      \
-        ROW(S ".reference_concentration", "mol/L", LMB_DIM_CONCENTRATION, M.c_ref_mol_m3, 0, 0.0,  \
-            10.0, OPEN, CLOSED, 1.0, SC, 0,                                                        \
+        ROW(S ".reference_concentration", "mol/L", LMB_DIM_CONCENTRATION, M.c_ref_mol_m3, 0, 1e-3, \
+            10.0, CLOSED, CLOSED, 1.0, SC, 0,                                                      \
             "concentration at which i0 is given: i0(c) = i0 (c/c_ref)^alpha_a"),                   \
         ROW(S ".alpha_a", "1", LMB_DIM_NONE, M.alpha_a, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC, 0,     \
             "anodic transfer coefficient of Butler-Volmer kinetics"),                              \
@@ -59,10 +59,10 @@
         ROW(S ".sei_resistivity", "ohm m", LMB_DIM_RESISTIVITY, M.sei_resistivity_ohm_m, 0, 0.0,   \
             1e12, CLOSED, CLOSED, 2e5, SC, 0,                                                      \
             "ionic resistivity of the SEI film (r_SEI = resistivity x thickness)"),                \
-        ROW(S ".double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.cdl_F_m2, 0, 0.0, 1e5, OPEN, \
-            CLOSED, 10.0, SC, 0, "double-layer capacitance per geometric area"),                   \
-        ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 0.0,   \
-            1e3, OPEN, CLOSED, NAN, SC, 1,                                                         \
+        ROW(S ".double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.cdl_F_m2, 0, 0.01, 1e5,      \
+            CLOSED, CLOSED, 10.0, SC, 0, "double-layer capacitance per true area"),                \
+        ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
+            1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
             "mass of coating per geometric area (required when a coating is given)"),              \
         ROW(S ".coating.density", "g/cm3", LMB_DIM_DENSITY, M.coating.density_kg_m3, 0, 0.0, 30.0, \
             OPEN, CLOSED, 4.21, SC, 1,                                                             \
@@ -81,12 +81,15 @@ static const lmb__param_row k_rows[] = {
         "electrochemically active geometric area"),
     ROW("temperature", "C", LMB_DIM_TEMPERATURE, T_K, 0, -73.15, 126.85, OPEN, CLOSED, 25.0,
         LMB__SCOPE_CELL, 0, "cell temperature (200 K < T <= 400 K)"),
-    ROW("electrolyte.concentration", "mol/L", LMB_DIM_CONCENTRATION, electrolyte.c0_mol_m3, 0, 0.0,
-        10.0, OPEN, CLOSED, 1.0, LMB__SCOPE_CELL, 0, "initial salt concentration"),
-    ROW("electrolyte.conductivity", "mS/cm", LMB_DIM_CONDUCTIVITY, electrolyte.kappa_S_m, 0, 0.0,
-        1e3, OPEN, CLOSED, 4.0, LMB__SCOPE_CELL, 0, "bulk ionic conductivity"),
-    ROW("electrolyte.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, electrolyte.D_m2_s, 0, 0.0, 1e-3,
-        OPEN, CLOSED, 2.5e-6, LMB__SCOPE_CELL, 0, "salt diffusion coefficient"),
+    ROW("nominal_capacity", "mAh/cm2", LMB_DIM_AREAL_CHARGE, nominal_capacity_C_m2, 0, 0.0, 1e3,
+        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        "areal capacity that defines 1C for C-rates in protocols (0 = none)"),
+    ROW("electrolyte.concentration", "mol/L", LMB_DIM_CONCENTRATION, electrolyte.c0_mol_m3, 0, 1e-3,
+        10.0, CLOSED, CLOSED, 1.0, LMB__SCOPE_CELL, 0, "initial salt concentration"),
+    ROW("electrolyte.conductivity", "mS/cm", LMB_DIM_CONDUCTIVITY, electrolyte.kappa_S_m, 0, 1e-3,
+        1e3, CLOSED, CLOSED, 4.0, LMB__SCOPE_CELL, 0, "bulk ionic conductivity"),
+    ROW("electrolyte.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, electrolyte.D_m2_s, 0, 1e-10, 1e-3,
+        CLOSED, CLOSED, 2.5e-6, LMB__SCOPE_CELL, 0, "salt diffusion coefficient"),
     ROW("electrolyte.transference_number", "1", LMB_DIM_NONE, electrolyte.t_plus, 0, 0.0, 1.0,
         CLOSED, OPEN, 0.35, LMB__SCOPE_CELL, 0,
         "Li+ transference number t+ (Hittorf, solvent frame)"),

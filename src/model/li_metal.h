@@ -3,9 +3,11 @@
  *
  * Butler-Volmer kinetics on the true area, in series with the SEI film resistance, in parallel
  * with the double layer:
- *   i_tot = i_F + C_dl d(dphi)/dt                                 [A/m2 geometric]
+ *   i_tot = i_F + a_f C_dl d(dphi)/dt                             [A/m2 geometric]
  *   i_F   = a_f i0 (c_s/c_ref)^alpha_a [exp(alpha_a f eta) - exp(-alpha_c f eta)]
- *   eta   = dphi - i_F r_SEI,   dphi = phi_s - phi_e(interface),  f = F/(R T)
+ *   eta   = dphi - i_F rho_SEI L_SEI / a_f,  dphi = phi_s - phi_e(interface),  f = F/(R T)
+ * a_f is the true area per geometric area: the film, the double layer and the kinetics all sit
+ * on the true area.
  * Currents are anodic-positive (Li -> Li+ + e-, stripping). The open-circuit potential of Li
  * against a Li reference in the same solution is zero. With alpha_a = alpha_c = 1/2 the
  * inversion is exact: eta = (2/f) asinh(i_F / (2 a_f i0)), the analytic check of the tests.
@@ -21,8 +23,8 @@ typedef struct lmb__li_interface {
     double alpha_a;     /* [1] */
     double alpha_c;     /* [1] */
     double area_factor; /* [1] true/geometric area */
-    double r_sei;       /* [ohm m2] */
-    double cdl;         /* [F/m2] */
+    double r_sei;       /* [ohm m2] per geometric area: rho_SEI L_SEI / a_f */
+    double cdl;         /* [F/m2] per geometric area: C_dl (per true area) times a_f */
 } lmb__li_interface;
 
 /* Butler-Volmer Faradaic current density [A/m2 geometric] at overpotential eta [V] and

@@ -61,6 +61,9 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
            (1.0 - lmb__el_tplus(&L->el, cf)) * i_face / LMB_FARADAY;
 }
 
+/* The surface concentration from N- = 0 across the boundary half cell. Closed form for constant
+ * properties; with concentration-dependent D or t+ it becomes implicit, and c_s should then be
+ * a state of its own (it stays inside the band). */
 static double surface_c(const lmb__lili *L, const double *y, int side) {
     const lmb__mesh *M = &L->mesh;
     if (side == LMB_SIDE_NEG) {
@@ -165,8 +168,10 @@ static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p)
     li->alpha_a = p->alpha_a;
     li->alpha_c = p->alpha_c;
     li->area_factor = p->area_factor;
-    li->r_sei = lmb__sei_resistance(p);
-    li->cdl = p->cdl_F_m2;
+    /* the film and the double layer cover the true area: per geometric area the film resistance
+     * is divided and the capacitance multiplied by the area factor */
+    li->r_sei = lmb__sei_resistance(p) / p->area_factor;
+    li->cdl = p->cdl_F_m2 * p->area_factor;
 }
 
 lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {

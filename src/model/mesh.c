@@ -60,6 +60,17 @@ lmb_status lmb__mesh_build(lmb_ctx *ctx, const lmb_layer_params *const *layers,
         m->region_name[r] = names[l];
         double tau = lmb__layer_tortuosity(L);
         graded_widths(L->cells, L->thickness_m, ratio, m->h_m + k);
+        /* the widths of a layer may span at most LMB_MESH_MAX_SPAN: beyond that the cells at the
+         * interfaces are so thin that the Jacobian is numerically singular */
+        double span = m->h_m[k + L->cells / 2] / m->h_m[k];
+        if (!(span <= LMB_MESH_MAX_SPAN) || !(m->h_m[k] > 0.0)) {
+            int cells = L->cells;
+            lmb__mesh_free(m);
+            LMB__FAIL(ctx, LMB_ERANGE,
+                      "numerics.mesh_ratio = %g with %d cells in the %s makes its largest cell "
+                      "%.3g times its smallest (at most %g): lower the ratio or the cells",
+                      ratio, cells, names[l], span, LMB_MESH_MAX_SPAN);
+        }
         for (int i = 0; i < L->cells; i++, k++) {
             m->x_m[k] = x0 + 0.5 * m->h_m[k];
             x0 += m->h_m[k];

@@ -15,6 +15,7 @@
 #include "model/params.h"
 
 #define LMB_MESH_MAX_REGIONS 8
+#define LMB_MESH_MAX_SPAN    1e4 /* largest / smallest cell width within a layer */
 
 typedef struct lmb__mesh {
     int n;           /* number of cells */

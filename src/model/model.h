@@ -31,6 +31,9 @@ struct lmb__model {
     lmb_control control;
     double setpoint; /* [A/m2] for CURRENT, [V] for VOLTAGE */
     int (*residual)(const lmb__model *m, double t, const double *y, const double *yp, double *r);
+    /* Distance from an internal short circuit (> 0 while there is none; the short happens
+     * where it crosses zero), in any unit; NULL for models without a short mechanism. */
+    double (*short_margin)(const lmb__model *m, const double *y);
     void (*destroy)(lmb__model *m);
     void *impl;
 };

@@ -75,8 +75,9 @@ typedef struct lmb_params {
     char name[LMB_NAME_MAX];
     char description[LMB_TEXT_MAX];
     lmb_cell_type type;
-    double area_m2; /* [m2] electrochemically active geometric area */
-    double T_K;     /* [K] temperature */
+    double area_m2;               /* [m2] electrochemically active geometric area */
+    double T_K;                   /* [K] temperature */
+    double nominal_capacity_C_m2; /* [C/m2] areal capacity defining 1C (0 = none) */
     lmb_electrolyte_params electrolyte;
     lmb_layer_params separator;
     lmb_li_params neg, pos;

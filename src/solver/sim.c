@@ -25,6 +25,11 @@
 #include "solver/solver_internal.h"
 
 #include <ida/ida.h>
+#include <sundials/sundials_config.h>
+#if SUNDIALS_VERSION_MAJOR != 6
+#error "lmb's IDA bridge is written for SUNDIALS 6 (Debian 12: 6.4); SUNDIALS 7 changed \
+SUNContext_Create and removed IDASetErrHandlerFn"
+#endif
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_band.h>
@@ -35,11 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROOT_VMAX, ROOT_VMIN, ROOT_IMIN, ROOT_CAPACITY, N_ROOTS };
+#define LMB_STALL_STEPS 100
+
+enum { ROOT_VMAX, ROOT_VMIN, ROOT_IMIN, ROOT_CAPACITY, ROOT_SHORT, N_ROOTS };
 
 struct lmb_sim {
     lmb__model *model;
     lmb_sim_options opt;
+    double q_nom_C; /* [C] nominal capacity of the cell (0 = none) */
     SUNContext sun;
     void *ida;
     N_Vector y, yp, id, atol;
@@ -76,6 +84,8 @@ const char *lmb_end_reason_name(lmb_end_reason r) {
         return "current";
     case LMB_END_TOTAL_TIME:
         return "total time";
+    case LMB_END_SHORT:
+        return "short circuit";
     }
     return "?";
 }
@@ -89,10 +99,19 @@ lmb_step lmb_step_init(void) {
 
 /* ---- IDA callbacks ---- */
 
+/* A residual that overflows (an exponential of a huge overpotential) is reported to IDA as a
+ * recoverable failure, so that it retries with a smaller step: IDA's Newton iteration cannot
+ * recognise NaN and would otherwise loop without end. */
 static int ida_residual(sunrealtype t, N_Vector y, N_Vector yp, N_Vector r, void *user) {
     lmb_sim *sim = user;
-    return sim->model->residual(sim->model, t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
-                                N_VGetArrayPointer(r));
+    double *rr = N_VGetArrayPointer(r);
+    int rc = sim->model->residual(sim->model, t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), rr);
+    if (rc != 0)
+        return rc;
+    for (int i = 0; i < sim->model->n; i++)
+        if (!isfinite(rr[i]))
+            return 1;
+    return 0;
 }
 
 static int ida_roots(sunrealtype t, N_Vector yv, N_Vector ypv, sunrealtype *g, void *user) {
@@ -108,6 +127,7 @@ static int ida_roots(sunrealtype t, N_Vector yv, N_Vector ypv, sunrealtype *g, v
     g[ROOT_IMIN] = s->i_min_A > 0.0 ? fabs(I) * m->area_m2 - s->i_min_A : 1.0;
     g[ROOT_CAPACITY] =
         s->capacity_C > 0.0 ? s->capacity_C - fabs(y[m->iQ] - sim->q_start) * m->area_m2 : 1.0;
+    g[ROOT_SHORT] = s->until_short && m->short_margin ? m->short_margin(m, y) : 1.0;
     return 0;
 }
 
@@ -192,11 +212,14 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     }
     lmb__model *m = sim->model;
     const int n = m->n;
+    sim->q_nom_C = p->nominal_capacity_C_m2 * p->area_m2;
     sim->step_count = 0;
     sim->cycle_count = 1;
     if (lmb__model_bandwidth(m, &sim->mu, &sim->ml) != 0) {
         lmb_sim_free(sim);
-        LMB__FAIL(ctx, LMB_ESOLVER, "the model's residual failed at its initial state");
+        LMB__FAIL(ctx, LMB_ESOLVER,
+                  "the model's residual cannot be evaluated near its initial "
+                  "state (not finite): check the cell's parameters and mesh");
     }
     if (SUNContext_Create(NULL, &sim->sun) != 0) {
         lmb_sim_free(sim);
@@ -213,6 +236,10 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
         LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the solver (%d states)", n);
     }
     sim->LS = SUNLinSol_Band(sim->y, sim->A, sim->sun);
+    if (!sim->LS) {
+        lmb_sim_free(sim);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the band linear solver (%d states)", n);
+    }
     memcpy(N_VGetArrayPointer(sim->y), m->y0, (size_t)n * sizeof(double));
     N_VConst(0.0, sim->yp);
     memcpy(N_VGetArrayPointer(sim->id), m->is_diff, (size_t)n * sizeof(double));
@@ -227,7 +254,7 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     if (!flag)
         flag = IDASetId(sim->ida, sim->id);
     if (!flag)
-        flag = sim->LS ? IDASetLinearSolver(sim->ida, sim->LS, sim->A) : -1;
+        flag = IDASetLinearSolver(sim->ida, sim->LS, sim->A);
     if (!flag)
         flag = IDASetMaxNumSteps(sim->ida, 100000);
     if (!flag && m->max_step_s > 0.0)
@@ -302,11 +329,16 @@ static lmb_status validate_step(lmb_ctx *ctx, const lmb_step *s) {
     if (!isfinite(s->value))
         LMB__FAIL(ctx, LMB_EINVAL, "step set-point is not a finite number");
     int has_limit = s->duration_s > 0.0 || s->capacity_C > 0.0 || s->use_v_max || s->use_v_min ||
-                    s->i_min_A > 0.0 || s->total_time_s > 0.0;
+                    s->i_min_A > 0.0 || s->total_time_s > 0.0 || s->until_short;
     if (!has_limit)
         LMB__FAIL(ctx, LMB_EINVAL,
                   "a step needs at least one limit (time, capacity, voltage "
                   "or current)");
+    if ((s->use_v_max && !isfinite(s->v_max)) || (s->use_v_min && !isfinite(s->v_min)) ||
+        (s->use_v_max && s->use_v_min && !(s->v_min < s->v_max)))
+        LMB__FAIL(ctx, LMB_EINVAL,
+                  "voltage limits must be finite with v_min < v_max (got %g V and %g V)", s->v_min,
+                  s->v_max);
     if (s->capacity_C > 0.0 && s->control == LMB_CONTROL_REST)
         LMB__FAIL(ctx, LMB_EINVAL, "a rest passes no charge: it cannot end on a capacity");
     return LMB_OK;
@@ -314,15 +346,34 @@ static lmb_status validate_step(lmb_ctx *ctx, const lmb_step *s) {
 
 lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
                             lmb_step_result *result) {
+    if (!sim || !step)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb_sim_run_step: no simulation or no step");
     lmb_status st = validate_step(ctx, step);
     if (st != LMB_OK)
         return st;
     lmb__model *m = sim->model;
+    if (step->until_short && !m->short_margin && !(step->duration_s > 0.0) &&
+        !(step->capacity_C > 0.0) && !step->use_v_max && !step->use_v_min &&
+        !(step->i_min_A > 0.0) && !(step->total_time_s > 0.0))
+        LMB__FAIL(ctx, LMB_EINVAL,
+                  "a step that can only end on a short circuit would never end: the %s model "
+                  "does not simulate short circuits",
+                  m->kind);
     double *y = N_VGetArrayPointer(sim->y);
     lmb_step_result res;
     memset(&res, 0, sizeof res);
     res.t_start_s = sim->t;
 
+    if (step->total_time_s > 0.0 && !(step->total_time_s > sim->t)) {
+        /* the test time is already over: the step does not run */
+        res.reason = LMB_END_TOTAL_TIME;
+        res.t_end_s = sim->t;
+        res.v_end = y[m->iV];
+        res.i_end_A = y[m->iI] * m->area_m2;
+        if (result)
+            *result = res;
+        return LMB_OK;
+    }
     sim->step = *step;
     sim->step_count++;
     if (step->new_cycle && sim->step_count > 1)
@@ -332,29 +383,30 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
     sim->q_start = y[m->iQ];
     double e_start = y[m->iE];
 
-    double t_end = INFINITY;
+    /* a step without a time limit still gets a finite stop time: reaching it is a failure */
+    double t_end = sim->t + (sim->opt.max_untimed_s > 0.0 ? sim->opt.max_untimed_s : 1e8);
     lmb_end_reason stop_reason = LMB_END_NONE;
     if (step->duration_s > 0.0) {
         t_end = sim->t + step->duration_s;
         stop_reason = LMB_END_DURATION;
     }
-    if (step->total_time_s > 0.0 && step->total_time_s < t_end) {
+    /* where the step's duration and the total time coincide, the total time is the reason:
+     * it ends the run */
+    if (step->total_time_s > 0.0 && step->total_time_s <= t_end) {
         t_end = step->total_time_s;
         stop_reason = LMB_END_TOTAL_TIME;
     }
     sim->ida_msg[0] = '\0';
-    if (!(t_end > sim->t)) {
-        res.reason = stop_reason;
-        goto done;
-    }
 
     /* consistent initial conditions under the new control */
     int flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
     if (!flag)
         flag = IDASetStopTime(sim->ida, t_end);
-    double span = isfinite(t_end) ? t_end - sim->t : 3600.0;
+    /* tout1 only sets the direction and scale of the IC calculation; it must not be within
+     * rounding of t, however short the step or late the time */
+    double tout1 = sim->t + fmax(fmin(1.0, 0.5 * (t_end - sim->t)), 1e-9 * fabs(sim->t) + 1e-12);
     if (!flag)
-        flag = IDACalcIC(sim->ida, IDA_YA_YDP_INIT, sim->t + fmin(1.0, 0.5 * span));
+        flag = IDACalcIC(sim->ida, IDA_YA_YDP_INIT, tout1);
     if (!flag)
         flag = IDAGetConsistentIC(sim->ida, sim->y, sim->yp);
     if (flag) {
@@ -370,7 +422,7 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         double g[N_ROOTS];
         ida_roots(sim->t, sim->y, sim->yp, g, sim);
         static const lmb_end_reason why[N_ROOTS] = {LMB_END_VMAX, LMB_END_VMIN, LMB_END_IMIN,
-                                                    LMB_END_CAPACITY};
+                                                    LMB_END_CAPACITY, LMB_END_SHORT};
         for (int i = 0; i < N_ROOTS; i++)
             if (g[i] <= 0.0 && i != ROOT_CAPACITY) {
                 res.reason = why[i];
@@ -379,15 +431,29 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
     }
 
     double t_last_rec = sim->t;
+    int stalled = 0;
     for (;;) {
         sunrealtype tret = sim->t;
-        flag = IDASolve(sim->ida, isfinite(t_end) ? t_end : sim->t + 1e9, &tret, sim->y, sim->yp,
-                        IDA_ONE_STEP);
+        flag = IDASolve(sim->ida, t_end, &tret, sim->y, sim->yp, IDA_ONE_STEP);
         if (flag < 0) {
             st = ida_fail(ctx, sim, flag, "integration");
             break;
         }
+        /* IDA accepts steps so small that t + h == t in floating point (it only warns): a
+         * solution racing to a singularity would then never end. LMB_STALL_STEPS steps in a row
+         * that advance t by less than 1e-12 of its magnitude count as a failure. */
+        stalled = tret - sim->t <= 1e-12 * fmax(1.0, fabs(sim->t)) ? stalled + 1 : 0;
         sim->t = tret;
+        if (stalled >= LMB_STALL_STEPS) {
+            st = lmb__ctx_fail(ctx, LMB_ESOLVER,
+                               "the solver stalled at t = %.9g s (step %d, cycle %d, V = %.6g V, "
+                               "I = %.6g A): %d steps in a row advanced time by less than 1e-12 "
+                               "of it; the state is close to a singularity (a concentration "
+                               "reaching zero?)",
+                               sim->t, sim->step_count, sim->cycle_count, y[m->iV],
+                               y[m->iI] * m->area_m2, LMB_STALL_STEPS);
+            break;
+        }
         if (flag == IDA_ROOT_RETURN) {
             int roots[N_ROOTS] = {0};
             IDAGetRootInfo(sim->ida, roots);
@@ -396,12 +462,18 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
                          : roots[ROOT_VMIN]     ? LMB_END_VMIN
                          : roots[ROOT_IMIN]     ? LMB_END_IMIN
                          : roots[ROOT_CAPACITY] ? LMB_END_CAPACITY
+                         : roots[ROOT_SHORT]    ? LMB_END_SHORT
                                                 : LMB_END_NONE;
             break;
         }
         if (flag == IDA_TSTOP_RETURN || sim->t >= t_end) {
             sim->t = t_end; /* IDA returns exactly tstop */
             res.reason = stop_reason;
+            if (stop_reason == LMB_END_NONE)
+                st = lmb__ctx_fail(ctx, LMB_ESOLVER,
+                                   "step %d reached none of its limits within %.3g s of "
+                                   "simulated time (t = %.6g s, V = %.6g V)",
+                                   sim->step_count, t_end - res.t_start_s, sim->t, y[m->iV]);
             break;
         }
         if (sim->t - t_last_rec >= sim->opt.record_dt_s) {
@@ -412,11 +484,11 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
             t_last_rec = sim->t;
         }
     }
-    accumulate_stats(sim);
     if (record(sim) != 0 && st == LMB_OK)
         st = lmb__ctx_fail(ctx, LMB_ENOMEM, "out of memory for the record");
 
 done:
+    accumulate_stats(sim);
     res.t_end_s = sim->t;
     res.charge_C = (y[m->iQ] - sim->q_start) * m->area_m2;
     res.energy_J = (y[m->iE] - e_start) * m->area_m2;
@@ -444,6 +516,9 @@ int lmb_sim_cycle_count(const lmb_sim *sim) {
 }
 double lmb_sim_area_m2(const lmb_sim *sim) {
     return sim->model->area_m2;
+}
+double lmb_sim_nominal_capacity_C(const lmb_sim *sim) {
+    return sim->q_nom_C;
 }
 
 void lmb_sim_get_stats(const lmb_sim *sim, lmb_sim_stats *stats) {

@@ -8,8 +8,9 @@
 #include "lmb/sim.h"
 #include "model/model.h"
 
-/* Upper and lower half-bandwidths of the model's Jacobian (0 on success). */
-int lmb__model_bandwidth(const lmb__model *m, int *mu, int *ml);
+/* Upper and lower half-bandwidths of the model's Jacobian over all controls (0 on success, -1
+ * if a residual fails or is not finite at the probe state). */
+int lmb__model_bandwidth(lmb__model *m, int *mu, int *ml);
 
 /* The simulation's model and its present state (y, y'), for tests and diagnostics. */
 const lmb__model *lmb__sim_model(const lmb_sim *sim);

@@ -144,6 +144,7 @@ static void test_schema_file_keys(void **state) {
     static const char *const expected[] = {
         "area_cm2",
         "temperature_C",
+        "nominal_capacity_mAh_cm2",
         "electrolyte.concentration_mol_L",
         "electrolyte.conductivity_mS_cm",
         "electrolyte.diffusivity_cm2_s",
@@ -244,7 +245,7 @@ static void test_defaults(void **state) {
     /* the default cell is valid and lists no coating parameters */
     lmb_cell *c = NULL;
     assert_int_equal(lmb_cell_create_default(g_ctx, &c), LMB_OK);
-    assert_int_equal(lmb_cell_param_count(c), 13 + 2 * 9 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 14 + 2 * 9 + 6);
     assert_string_equal(lmb_cell_name(c), "default");
     lmb_cell_free(c);
 }
@@ -422,7 +423,7 @@ static void test_coating_thickness(void **state) {
         assert_true(fabs(l->thickness_m * 1e6 - 7.92) < 0.005);
         assert_true(l->macmullin == 0.0);
     }
-    assert_int_equal(lmb_cell_param_count(c), 13 + 2 * 15 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 14 + 2 * 15 + 6);
     lmb_cell_free(c);
 
     /* a coating on one side only, and "coating": null removing a shared one */
@@ -431,7 +432,7 @@ static void test_coating_thickness(void **state) {
     assert_int_equal(p->neg.coating.present, 0);
     assert_true(p->neg.coating.thickness_m == 0.0);
     assert_int_equal(p->pos.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), 13 + 15 + 9 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 14 + 15 + 9 + 6);
     lmb_cell_free(c);
     c = parse_ok("{\"electrodes\": {\"coating\": {\"loading_mg_cm2\": 4}},"
                  " \"negative\": {\"coating\": null}}");
