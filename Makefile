@@ -30,9 +30,9 @@ LMB := $(BUILD_DIR)/lmb
 # The main job of `make run`, kept in this one place. When `lmb reproduce` lands it becomes
 #   MAIN_JOB = $(LMB) reproduce -o $(OUT)
 #   MAIN_OUTPUT = $(OUT)/report.html
-MAIN_JOB = $(LMB) run li-li:bare -o $(OUT)/li-li-bare --cycles 10 && \
-           $(LMB) run li-li:cspbcl3-2mg -o $(OUT)/li-li-cspbcl3-2mg --cycles 10
-MAIN_OUTPUT = $(OUT)/li-li-bare/timeseries.bdf.csv $(OUT)/li-li-cspbcl3-2mg/timeseries.bdf.csv
+MAIN_JOB = $(LMB) run li-li:bare protocols/li-li-1mA.txt -o $(OUT)/li-li-bare && \
+           $(LMB) run li-li:cspbcl3-2mg protocols/li-li-1mA.txt -o $(OUT)/li-li-cspbcl3-2mg
+MAIN_OUTPUT = $(OUT)/li-li-bare/cycles.csv $(OUT)/li-li-cspbcl3-2mg/cycles.csv
 
 # The sanitizer build: optimised a little (-O1) so that the physics tests stay fast, with frame
 # pointers for readable stacks; the sanitizer flags themselves come from LMB_SANITIZE=ON.
@@ -53,6 +53,7 @@ FUZZ_DIR  ?= build-fuzz
 FUZZ_TIME ?= 60
 FUZZERS   := $(basename $(notdir $(wildcard fuzz/*.c)))
 FUZZ_SEEDS_fuzz_cell_json = presets/li-li
+FUZZ_SEEDS_fuzz_protocol = protocols
 FUZZ_CMAKE_ARGS = -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMB_FUZZ=ON \
                   -DLMB_BUILD_TESTS=OFF -DLMB_BUILD_BENCH=OFF -DLMB_BUILD_EXAMPLES=OFF
 

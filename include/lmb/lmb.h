@@ -17,6 +17,9 @@
 #include "lmb/units.h"
 #include "lmb/cell.h"
 #include "lmb/sim.h"
+#include "lmb/summary.h"
+#include "lmb/protocol.h"
+#include "lmb/run.h"
 
 #ifdef __cplusplus
 extern "C" {

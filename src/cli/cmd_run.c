@@ -1,11 +1,10 @@
 /*
- * cmd_run.c - `lmb run CELL`: galvanostatic plating/stripping of a Li||Li cell.
+ * cmd_run.c - `lmb run CELL PROTOCOL -o DIR`: simulate one cell under one protocol.
  *
- * Until the protocol language lands this command runs the study's basic Li||Li protocol with
- * a few flags: each cycle plates the working (positive-terminal) electrode at --current for
- * --half-cycle (a negative, discharging current in the BDF convention), then strips it for the
- * same time; an optional rest follows each half cycle. A new cycle starts at each plating that
- * follows a stripping. Output: DIR/timeseries.bdf.csv.
+ * Writes DIR/timeseries.bdf.csv (streamed step by step, so memory does not grow with the run),
+ * DIR/cycles.csv and DIR/summary.json (the per-cycle summary, lmb/summary.h). A solver failure
+ * keeps everything simulated up to it and exits 1; bad input (cell, protocol, flags) exits 2.
+ * A progress line goes to stderr when it is a terminal.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
@@ -26,8 +25,8 @@ static double now_s(void) {
 }
 
 /*
- * Reads the quantity of flag argv[*i]: "1mA/cm2", "1 mA/cm2" (one quoted word) or "1" "mA/cm2"
- * (two words). Advances *i past what it used. Returns 0 or prints an error and returns -1.
+ * Reads the quantity of flag argv[*i]: "1mAh/cm2", "1 mAh/cm2" (one quoted word) or "1"
+ * "mAh/cm2" (two words). Advances *i past what it used. Returns 0 or prints an error and -1.
  */
 static int flag_quantity(lmb_ctx *ctx, int argc, char **argv, int *i, lmb_dim dim, double *value,
                          const lmb_unit **unit) {
@@ -54,7 +53,8 @@ static int flag_quantity(lmb_ctx *ctx, int argc, char **argv, int *i, lmb_dim di
 
 static int make_dir(const char *dir) {
     char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return -1;
     for (char *p = path + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -66,11 +66,43 @@ static int make_dir(const char *dir) {
     return (mkdir(path, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
+/* Appends s to out as a JSON string (quoted, escaped). */
+static void json_string(char *out, size_t size, const char *s) {
+    size_t n = strlen(out);
+    if (n + 2 >= size)
+        return;
+    out[n++] = '"';
+    for (; *s && n + 8 < size; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            n += (size_t)snprintf(out + n, size - n, "\\%c", ch);
+        else if (ch < 0x20)
+            n += (size_t)snprintf(out + n, size - n, "\\u%04x", ch);
+        else
+            out[n++] = (char)ch;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+}
+
+typedef struct progress_state {
+    int tty;
+    double last;
+} progress_state;
+
+static void progress(void *user, const lmb_sim *sim, long steps) {
+    progress_state *ps = user;
+    double t = now_s();
+    if (!ps->tty || t - ps->last < 0.25)
+        return;
+    ps->last = t;
+    fprintf(stderr, "\rlmb run: %.1f h simulated, cycle %d, step %ld, V = %+.4f V   ",
+            lmb_sim_time(sim) / 3600.0, lmb_sim_cycle_count(sim), steps, lmb_sim_voltage(sim));
+}
+
 int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
-    const char *cell_arg = NULL, *outdir = "out/run";
-    double I_val = 1.0, half_s = 3600.0, rest_s = 0.0, vmax = 5.0;
-    const lmb_unit *I_unit = lmb_unit_find("mA/cm2");
-    long cycles = 10;
+    const char *cell_arg = NULL, *proto_arg = NULL, *outdir = "out/run";
+    double q_nom_C = 0.0, record_dt = 0.0;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -80,149 +112,150 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
             if (i + 1 >= argc)
                 return lmb_cli_usage_error("run", "%s needs a directory", a);
             outdir = argv[++i];
-        } else if (!strcmp(a, "--current")) {
-            if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_COUNT, &I_val, &I_unit))
+        } else if (!strcmp(a, "--nominal-capacity")) {
+            if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_COUNT, &v, &u))
                 return LMB_EXIT_USAGE;
-            if (I_unit->dim != LMB_DIM_CURRENT && I_unit->dim != LMB_DIM_CURRENT_DENSITY)
+            if (u->dim != LMB_DIM_CHARGE && u->dim != LMB_DIM_AREAL_CHARGE)
                 return lmb_cli_usage_error("run",
-                                           "--current: '%s' is not a current (A, mA) or "
-                                           "current density (mA/cm2)",
-                                           I_unit->name);
-            if (!(I_val > 0.0))
-                return lmb_cli_usage_error("run",
-                                           "--current must be > 0 (got %g %s); the sign "
-                                           "is set by plating or stripping",
-                                           I_val, I_unit->name);
-        } else if (!strcmp(a, "--half-cycle") || !strcmp(a, "--rest")) {
+                                           "--nominal-capacity: '%s' is not a capacity "
+                                           "(mAh, Ah, mAh/cm2)",
+                                           u->name);
+            if (!(v > 0.0))
+                return lmb_cli_usage_error("run", "--nominal-capacity must be > 0");
+            /* areal values are converted once the cell's area is known */
+            q_nom_C = u->dim == LMB_DIM_CHARGE ? lmb_unit_to_si(u, v) : -lmb_unit_to_si(u, v);
+        } else if (!strcmp(a, "--record-every")) {
             if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_TIME, &v, &u))
                 return LMB_EXIT_USAGE;
-            double s = lmb_unit_to_si(u, v);
-            if (!strcmp(a, "--rest") ? !(s >= 0.0) : !(s > 0.0))
-                return lmb_cli_usage_error("run", "%s must be %s 0 (got %g %s)", a,
-                                           strcmp(a, "--rest") ? ">" : ">=", v, u->name);
-            *(strcmp(a, "--rest") ? &half_s : &rest_s) = s;
-        } else if (!strcmp(a, "--vmax")) {
-            if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_VOLTAGE, &v, &u))
-                return LMB_EXIT_USAGE;
-            vmax = lmb_unit_to_si(u, v);
-            if (!(vmax > 0.0))
-                return lmb_cli_usage_error("run", "--vmax must be > 0 V");
-        } else if (!strcmp(a, "--cycles")) {
-            char *end = NULL;
-            if (i + 1 >= argc)
-                return lmb_cli_usage_error("run", "--cycles needs a number");
-            cycles = strtol(argv[++i], &end, 10);
-            if (*end || cycles < 1 || cycles > 1000000)
-                return lmb_cli_usage_error("run",
-                                           "--cycles: '%s' is not a whole number from 1 "
-                                           "to 1000000",
-                                           argv[i]);
+            record_dt = lmb_unit_to_si(u, v);
+            if (!(record_dt >= 0.0))
+                return lmb_cli_usage_error("run", "--record-every must be >= 0 s");
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
             return lmb_cli_usage_error("run", "unknown option '%s'", a);
         } else if (!cell_arg) {
             cell_arg = a;
+        } else if (!proto_arg) {
+            proto_arg = a;
         } else {
-            return lmb_cli_usage_error("run",
-                                       "unexpected argument '%s' (the protocol language "
-                                       "is not available yet)",
-                                       a);
+            return lmb_cli_usage_error("run", "unexpected argument '%s'", a);
         }
     }
     if (!cell_arg)
         return lmb_cli_usage_error("run", "missing CELL (a cell file or a preset such as "
                                           "li-li:bare)");
+    if (!proto_arg)
+        return lmb_cli_usage_error("run", "missing PROTOCOL (a protocol file, e.g. "
+                                          "protocols/li-li-1mA.txt)");
 
     lmb_cell *cell = NULL;
+    lmb_protocol *proto = NULL;
+    lmb_sim *sim = NULL;
+    lmb_summary *summary = NULL;
+    lmb_bdf_writer *bdf = NULL;
     lmb_status st = lmb_cell_load(ctx, cell_arg, &cell);
     if (st != LMB_OK)
         return lmb_cli_fail_input(ctx, st);
-    lmb_sim_options opt = {0};
-    lmb_sim *sim = NULL;
-    st = lmb_sim_create(ctx, cell, &opt, &sim);
+    st = lmb_protocol_load(ctx, proto_arg, &proto);
     if (st != LMB_OK) {
         lmb_cell_free(cell);
-        return lmb_cli_fail(ctx, st);
+        return lmb_cli_fail_input(ctx, st);
+    }
+    lmb_sim_options opt = {.record_dt_s = record_dt};
+    int rc = LMB_EXIT_OK;
+    st = lmb_sim_create(ctx, cell, &opt, &sim);
+    if (st == LMB_OK)
+        st = lmb_summary_create(ctx, &summary);
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail(ctx, st);
+        goto out;
     }
     double area = lmb_sim_area_m2(sim);
-    double I_A = lmb_unit_to_si(I_unit, I_val) * (I_unit->dim == LMB_DIM_CURRENT ? 1.0 : area);
+    lmb_summary_set_area(summary, area);
+    if (q_nom_C < 0.0)
+        q_nom_C = -q_nom_C * area;
 
     if (make_dir(outdir) != 0) {
         fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        lmb_sim_free(sim);
-        lmb_cell_free(cell);
-        return LMB_EXIT_FAIL;
+        rc = LMB_EXIT_FAIL;
+        goto out;
     }
-    int tty = isatty(STDERR_FILENO);
-    double t0 = now_s();
-    lmb_status run_st = LMB_OK;
-    double first_V = NAN, last_plate_V = NAN, last_strip_V = NAN;
-    for (long c = 0; c < cycles && run_st == LMB_OK; c++) {
-        for (int half = 0; half < 2 && run_st == LMB_OK; half++) {
-            lmb_step s = lmb_step_init();
-            s.control = LMB_CONTROL_CURRENT;
-            s.value = half == 0 ? -I_A : I_A; /* plate, then strip the working electrode */
-            s.duration_s = half_s;
-            s.use_v_max = 1;
-            s.v_max = vmax;
-            s.use_v_min = 1;
-            s.v_min = -vmax;
-            s.new_cycle = half == 0;
-            lmb_step_result r;
-            run_st = lmb_sim_run_step(ctx, sim, &s, &r);
-            if (run_st == LMB_OK && isnan(first_V))
-                first_V = r.v_end;
-            if (run_st == LMB_OK)
-                *(half == 0 ? &last_plate_V : &last_strip_V) = r.v_end;
-            if (run_st == LMB_OK && r.reason != LMB_END_DURATION && !quiet)
-                fprintf(stderr,
-                        "lmb run: cycle %ld half cycle %d ended on the %s limit at %.4g V\n", c + 1,
-                        half + 1, lmb_end_reason_name(r.reason), r.v_end);
-            if (run_st == LMB_OK && rest_s > 0.0) {
-                lmb_step rest = lmb_step_init();
-                rest.duration_s = rest_s;
-                run_st = lmb_sim_run_step(ctx, sim, &rest, NULL);
-            }
-        }
-        if (tty && !quiet)
-            fprintf(stderr, "\rlmb run: cycle %ld/%ld  t = %.1f h  V = %+.4f V", c + 1, cycles,
-                    lmb_sim_time(sim) / 3600.0, lmb_sim_voltage(sim));
-    }
-    if (tty && !quiet)
-        fprintf(stderr, "\n");
-    double wall = now_s() - t0;
-
-    /* write what was simulated, even after a solver failure */
-    char path[4096];
+    char path[4200];
     snprintf(path, sizeof path, "%s/timeseries.bdf.csv", outdir);
-    lmb_series series;
-    lmb_sim_series(sim, &series);
+    st = lmb_bdf_writer_open(ctx, path, &bdf);
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail(ctx, st);
+        goto out;
+    }
+    progress_state ps = {.tty = !quiet && isatty(STDERR_FILENO), .last = 0.0};
+    lmb_run_options ro = {
+        .nominal_capacity_C = q_nom_C, .bdf = bdf, .progress = progress, .progress_user = &ps};
+    lmb_run_result res;
+    double t0 = now_s();
+    lmb_status run_st = lmb_protocol_run(ctx, sim, proto, &ro, summary, &res);
+    double wall = now_s() - t0;
+    if (ps.tty)
+        fprintf(stderr, "\r%*s\r", 78, "");
+    if (run_st != LMB_OK)
+        rc = lmb_cli_exit_code(run_st) == LMB_EXIT_USAGE ? lmb_cli_fail_input(ctx, run_st)
+                                                         : lmb_cli_fail(ctx, run_st);
+
+    /* outputs: written even after a failure, with what was simulated */
     lmb_ctx *wctx = NULL;
-    int rc = LMB_EXIT_OK;
-    if (lmb_ctx_create(&wctx) != LMB_OK || lmb_series_write_bdf(wctx, &series, path) != LMB_OK) {
-        fprintf(stderr, "lmb: %s\n", wctx ? lmb_ctx_errmsg(wctx) : "out of memory");
+    if (lmb_ctx_create(&wctx) != LMB_OK) {
+        rc = LMB_EXIT_FAIL;
+        goto out;
+    }
+    size_t rows = lmb_bdf_writer_rows(bdf);
+    lmb_status wst = lmb_bdf_writer_close(wctx, bdf);
+    bdf = NULL;
+    char csv[4200], json[4200];
+    snprintf(csv, sizeof csv, "%s/cycles.csv", outdir);
+    snprintf(json, sizeof json, "%s/summary.json", outdir);
+    if (wst == LMB_OK)
+        wst = lmb_summary_write_csv(wctx, summary, csv);
+    lmb_sim_stats stats;
+    lmb_sim_get_stats(sim, &stats);
+    char meta[8192] = "{\"cell\": ";
+    json_string(meta, sizeof meta, lmb_cell_name(cell));
+    strcat(meta, ", \"protocol\": ");
+    json_string(meta, sizeof meta, proto_arg);
+    size_t n = strlen(meta);
+    snprintf(meta + n, sizeof meta - n,
+             ", \"area_cm2\": %.10g, \"end\": \"%s\", \"steps\": %ld, \"cycles\": %d, "
+             "\"eis_steps_skipped\": %ld, \"test_time_h\": %.10g, \"wall_time_s\": %.4f, "
+             "\"solver\": {\"states\": %d, \"half_bandwidth\": %d, \"ida_steps\": %ld, "
+             "\"residual_evaluations\": %ld, \"jacobian_evaluations\": %ld}}",
+             area * 1e4, lmb_run_end_name(res.end), res.steps, res.cycles, res.eis_skipped,
+             res.t_end_s / 3600.0, wall, stats.n_states, stats.bandwidth, stats.steps,
+             stats.res_evals, stats.jac_evals);
+    if (wst == LMB_OK)
+        wst = lmb_summary_write_json(wctx, summary, meta, json);
+    if (wst != LMB_OK) {
+        fprintf(stderr, "lmb: %s\n", lmb_ctx_errmsg(wctx));
         rc = LMB_EXIT_FAIL;
     }
     lmb_ctx_free(wctx);
-    if (run_st != LMB_OK)
-        rc = lmb_cli_fail(ctx, run_st);
-    if (!quiet && rc == LMB_EXIT_OK) {
-        lmb_sim_stats stats;
-        lmb_sim_get_stats(sim, &stats);
-        printf("cell          %s\n", lmb_cell_name(cell));
-        printf("protocol      %ld cycles of plate/strip at %.4g mA (%.4g mA/cm2), %.4g h each\n",
-               cycles, I_A * 1e3, I_A / area * 0.1, half_s / 3600.0);
-        printf("simulated     %.4g h in %.3f s wall time\n", lmb_sim_time(sim) / 3600.0, wall);
-        printf("voltage       first plating end %.4f V; last plating end %.4f V, last "
-               "stripping end %.4f V\n",
-               first_V, last_plate_V, last_strip_V);
-        printf("solver        %d states, half-bandwidth %d, %ld steps, %ld residual and %ld "
-               "Jacobian evaluations\n",
-               stats.n_states, stats.bandwidth, stats.steps, stats.res_evals, stats.jac_evals);
-        printf("output        %s (%zu rows)\n", path, series.n);
+    if (res.eis_skipped > 0 && !quiet)
+        fprintf(stderr,
+                "lmb run: %ld EIS step(s) skipped: model impedance is not implemented "
+                "yet\n",
+                res.eis_skipped);
+    if (!quiet && wst == LMB_OK) {
+        printf("cell       %s\n", lmb_cell_name(cell));
+        printf("protocol   %s: %ld steps, %d cycles, %s after %.4g h\n", proto_arg, res.steps,
+               res.cycles, lmb_run_end_name(res.end), res.t_end_s / 3600.0);
+        printf("solver     %d states, %ld steps, %ld residual and %ld Jacobian evaluations, "
+               "%.3f s\n",
+               stats.n_states, stats.steps, stats.res_evals, stats.jac_evals, wall);
+        printf("output     %s (%zu rows)\n           %s\n           %s\n", path, rows, csv, json);
     }
+out:
+    lmb_bdf_writer_close(ctx, bdf);
+    lmb_summary_free(summary);
     lmb_sim_free(sim);
+    lmb_protocol_free(proto);
     lmb_cell_free(cell);
     return rc;
 }

@@ -11,22 +11,25 @@
 #include <string.h>
 
 const lmb_cli_cmd lmb_cli_commands[] = {
-    {"run", "simulate one cell under a protocol, write a Battery Data Format CSV",
-     "usage: lmb run CELL [options]\n"
+    {"run", "simulate one cell under a protocol",
+     "usage: lmb run CELL PROTOCOL [options]\n"
      "\n"
-     "Simulates a Li||Li cell (file or preset name) under galvanostatic plating/stripping\n"
-     "and writes the time series as a Battery Data Format CSV (positive current charges).\n"
+     "Simulates CELL (a cell file or a preset such as li-li:bare) under PROTOCOL (a protocol\n"
+     "file, docs/protocols.md) and writes, in the output directory:\n"
+     "  timeseries.bdf.csv  Battery Data Format time series (positive current charges)\n"
+     "  cycles.csv          one row per cycle: capacities, CE, energies, mean/end voltages\n"
+     "  summary.json        the same table with the run's metadata and solver statistics\n"
      "\n"
      "options:\n"
-     "  -o, --output DIR        output directory (default out/run); writes DIR/timeseries.bdf.csv\n"
-     "  --current VALUE UNIT    current of each half cycle, e.g. '1 mA/cm2' or '0.5 mA'\n"
-     "                          (default 1 mA/cm2)\n"
-     "  --half-cycle VALUE UNIT duration of each half cycle, e.g. '1 h', '30 min' (default 1 h)\n"
-     "  --cycles N              number of full cycles (strip then plate the working electrode)\n"
-     "                          (default 10)\n"
-     "  --rest VALUE UNIT       rest after each half cycle (default 0 s)\n"
-     "  --vmax VALUE UNIT       stop a half cycle when |V| exceeds this (default 5 V)\n"
-     "  -q, --quiet             no summary on stdout\n",
+     "  -o, --output DIR              output directory (default out/run)\n"
+     "  --nominal-capacity Q UNIT     capacity that defines 1C for C-rates, e.g. '1.27 mAh/cm2'\n"
+     "                                (default: the cell's nominal_capacity)\n"
+     "  --record-every T UNIT         record at most one point per T inside a step, e.g. '10 s'\n"
+     "                                (default: every solver step; step ends always recorded)\n"
+     "  -q, --quiet                   no summary on stdout, no progress line\n"
+     "\n"
+     "Exit status: 0 done (also when a short or the total time ended the run), 1 solver or\n"
+     "output failure (what was simulated is written), 2 bad cell, protocol or option.\n",
      lmb_cmd_run},
     {"params", "show or check the resolved parameters of a cell",
      "usage: lmb params show CELL [--json]     every parameter with unit, SI value, allowed\n"

@@ -7,40 +7,74 @@
  * with the BDF sign convention (positive current charges the cell). Numbers use '.' and up
  * to 10 significant digits, enough to reproduce a step end to 1e-9 relative.
  *
- * The file is written to "<path>.tmp" and renamed over <path> only when complete, so a failed
- * write never destroys an earlier result.
+ * Files are written complete-or-nothing (io/atomic.h). Long runs stream: a writer is opened
+ * once, rows are appended step by step and the simulation's record is cleared, so memory stays
+ * bounded however many cycles are run.
  */
 #include "lmb/sim.h"
 
 #include "core/ctx_internal.h"
+#include "io/atomic.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
+
+#define BDF_HEADER "Test Time / s,Voltage / V,Current / A,Step Count / 1,Cycle Count / 1\n"
+
+struct lmb_bdf_writer {
+    lmb__atomic_file af;
+    int failed;
+    size_t rows;
+};
+
+static int write_rows(FILE *f, const lmb_series *s) {
+    for (size_t i = 0; i < s->n; i++)
+        if (fprintf(f, "%.10g,%.10g,%.10g,%d,%d\n", s->t_s[i], s->V[i], s->I_A[i], s->step[i],
+                    s->cycle[i]) < 0)
+            return -1;
+    return 0;
+}
 
 lmb_status lmb_series_write_bdf(lmb_ctx *ctx, const lmb_series *s, const char *path) {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        LMB__FAIL(ctx, LMB_EINVAL, "%s: path too long", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        LMB__FAIL(ctx, LMB_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-    int bad =
-        fprintf(f, "Test Time / s,Voltage / V,Current / A,Step Count / 1,Cycle Count / 1\n") < 0;
-    for (size_t i = 0; i < s->n && !bad; i++)
-        bad = fprintf(f, "%.10g,%.10g,%.10g,%d,%d\n", s->t_s[i], s->V[i], s->I_A[i], s->step[i],
-                      s->cycle[i]) < 0;
-    if (fclose(f) != 0)
-        bad = 1;
-    if (bad) {
-        int e = errno;
-        remove(tmp);
-        LMB__FAIL(ctx, LMB_EIO, "%s: write failed: %s", path, strerror(e));
+    lmb__atomic_file af;
+    lmb_status st = lmb__atomic_open(ctx, &af, path);
+    if (st != LMB_OK)
+        return st;
+    int ok = fputs(BDF_HEADER, af.f) >= 0 && write_rows(af.f, s) == 0;
+    return lmb__atomic_commit(ctx, &af, ok);
+}
+
+lmb_status lmb_bdf_writer_open(lmb_ctx *ctx, const char *path, lmb_bdf_writer **out) {
+    *out = NULL;
+    lmb_bdf_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory opening %s", path);
+    lmb_status st = lmb__atomic_open(ctx, &w->af, path);
+    if (st != LMB_OK) {
+        free(w);
+        return st;
     }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        LMB__FAIL(ctx, LMB_EIO, "%s: cannot rename %s into place: %s", path, tmp, strerror(e));
-    }
+    w->failed = fputs(BDF_HEADER, w->af.f) < 0;
+    *out = w;
     return LMB_OK;
+}
+
+lmb_status lmb_bdf_writer_append(lmb_ctx *ctx, lmb_bdf_writer *w, const lmb_series *s) {
+    if (!w->failed && write_rows(w->af.f, s) != 0)
+        w->failed = 1;
+    if (w->failed)
+        LMB__FAIL(ctx, LMB_EIO, "%s: write failed", w->af.path);
+    w->rows += s->n;
+    return LMB_OK;
+}
+
+lmb_status lmb_bdf_writer_close(lmb_ctx *ctx, lmb_bdf_writer *w) {
+    if (!w)
+        return LMB_OK;
+    lmb_status st = lmb__atomic_commit(ctx, &w->af, !w->failed);
+    free(w);
+    return st;
+}
+
+size_t lmb_bdf_writer_rows(const lmb_bdf_writer *w) {
+    return w->rows;
 }

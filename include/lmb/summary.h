@@ -1,0 +1,83 @@
+/*
+ * lmb/summary.h - the per-cycle summary of a cycling record, simulated or measured.
+ *
+ * The same accumulator serves the simulator (fed step by step by the protocol engine) and the
+ * analysis of real cycler files (fed half cycle by half cycle), so both produce identical
+ * tables: cycles.csv and summary.json.
+ *
+ * Definitions (charge = positive current, BDF convention):
+ *   charge / discharge capacity   sum of |charge| passed with I > 0 / I < 0 in the cycle [C]
+ *   energies                      sum of |V I dt| over the same steps [J]
+ *   mean voltage                  energy / capacity [V]
+ *   end voltage                   V at the end of the last charging / discharging step [V]
+ *   coulombic efficiency          capacity of the direction that did NOT start the cycle
+ *                                 divided by that of the direction that did: discharge/charge
+ *                                 for a cathode cycle that starts charging, stripped/plated for
+ *                                 a Li||Cu cycle that starts plating; NaN if either is zero
+ *   time_end                      test time at the end of the cycle's last step [s]
+ * Columns in lab units are written: capacities in mAh (and mAh/cm2 when the area is known, mAh/g
+ * when the active mass is known), energies in mWh, voltages in V, time in h.
+ */
+#ifndef LMB_SUMMARY_H
+#define LMB_SUMMARY_H
+
+#include <stddef.h>
+
+#include "lmb/ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lmb_cycle_row {
+    int cycle;                 /* from 1 */
+    double charge_C;           /* [C] */
+    double discharge_C;        /* [C] */
+    double charge_energy_J;    /* [J] */
+    double discharge_energy_J; /* [J] */
+    double end_charge_V;       /* [V], NaN if no charge */
+    double end_discharge_V;    /* [V], NaN if no discharge */
+    double time_end_s;         /* [s] */
+    int first_sign;            /* +1 if the cycle started charging, -1 discharging, 0 neither */
+} lmb_cycle_row;
+
+typedef struct lmb_summary lmb_summary;
+
+lmb_status lmb_summary_create(lmb_ctx *ctx, lmb_summary **out);
+void lmb_summary_free(lmb_summary *s);
+
+/* Area [m2] and active mass [kg] for the areal and specific columns (0 = unknown). */
+void lmb_summary_set_area(lmb_summary *s, double area_m2);
+void lmb_summary_set_active_mass(lmb_summary *s, double mass_kg);
+
+/*
+ * Adds one step (or one half cycle) of cycle `cycle` (>= the last cycle added): the signed
+ * charge passed [C], the energy V I dt integrated with its sign [J], the voltage at its end [V]
+ * and the test time at its end [s]. Steps with no charge (rests) only advance time_end.
+ */
+lmb_status lmb_summary_add(lmb_ctx *ctx, lmb_summary *s, int cycle, double charge_C,
+                           double energy_J, double v_end, double t_end_s);
+
+size_t lmb_summary_cycle_count(const lmb_summary *s);
+const lmb_cycle_row *lmb_summary_cycle(const lmb_summary *s, size_t i);
+
+/* Derived per-cycle quantities (NaN when undefined). */
+double lmb_cycle_coulombic_efficiency(const lmb_cycle_row *r);
+double lmb_cycle_mean_charge_voltage(const lmb_cycle_row *r);
+double lmb_cycle_mean_discharge_voltage(const lmb_cycle_row *r);
+
+/* Writes cycles.csv (header + one row per cycle); atomic (path.tmp then rename). */
+lmb_status lmb_summary_write_csv(lmb_ctx *ctx, const lmb_summary *s, const char *path);
+
+/*
+ * Writes summary.json: {"lmb_version", "meta": {...}, "units": {...}, "cycles": [...]}; meta is
+ * a JSON object text supplied by the caller (NULL for none) describing the source (cell,
+ * protocol, file, solver statistics).
+ */
+lmb_status lmb_summary_write_json(lmb_ctx *ctx, const lmb_summary *s, const char *meta_json,
+                                  const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
