@@ -51,11 +51,12 @@ const char *lmb_run_end_name(lmb_run_end e);
 
 typedef struct lmb_run_result {
     lmb_run_end end;
-    long steps;       /* steps run (repeats expanded), EIS included */
-    int cycles;       /* last cycle number */
-    long eis_skipped; /* EIS steps not computed (the model has no impedance yet) */
-    double t_end_s;   /* [s] */
-    int fail_line;    /* protocol line of the step that failed (0 if none) */
+    long steps;          /* steps simulated (repeats expanded): the Step Count of the record */
+    int cycles;          /* last cycle number */
+    long eis_skipped;    /* EIS steps not computed (the model has no impedance yet) */
+    long ended_at_start; /* steps that ended as they started: a limit was already met */
+    double t_end_s;      /* [s] */
+    int fail_line;       /* protocol line of the step that failed (0 if none) */
 } lmb_run_result;
 
 /*

@@ -7,8 +7,10 @@
  *
  * Definitions (charge = positive current, BDF convention):
  *   charge / discharge capacity   sum of |charge| passed with I > 0 / I < 0 in the cycle [C]
- *   energies                      sum of |V I dt| over the same steps [J]
- *   mean voltage                  energy / capacity [V]
+ *   energies                      integral of V |I| dt over the same steps [J]: signed like
+ *                                 V (a Li||Li plating half cycle has a negative voltage and a
+ *                                 negative "energy")
+ *   mean voltage                  energy / capacity: the charge-weighted mean of V [V]
  *   end voltage                   V at the end of the last charging / discharging step [V]
  *   coulombic efficiency          capacity of the direction that did NOT start the cycle
  *                                 divided by that of the direction that did: discharge/charge
@@ -52,7 +54,7 @@ void lmb_summary_set_active_mass(lmb_summary *s, double mass_kg);
 
 /*
  * Adds one step (or one half cycle) of cycle `cycle` (>= the last cycle added): the signed
- * charge passed [C], the energy V I dt integrated with its sign [J], the voltage at its end [V]
+ * charge passed, integral of I dt [C], the integral of V I dt [J], the voltage at its end [V]
  * and the test time at its end [s]. Steps with no charge (rests) only advance time_end.
  */
 lmb_status lmb_summary_add(lmb_ctx *ctx, lmb_summary *s, int cycle, double charge_C,

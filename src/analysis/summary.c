@@ -71,13 +71,13 @@ lmb_status lmb_summary_add(lmb_ctx *ctx, lmb_summary *s, int cycle, double charg
     r->time_end_s = t_end_s;
     if (charge_C > 0.0) {
         r->charge_C += charge_C;
-        r->charge_energy_J += fabs(energy_J);
+        r->charge_energy_J += energy_J; /* integral of V |I| dt: I > 0 here */
         r->end_charge_V = v_end;
         if (!r->first_sign)
             r->first_sign = 1;
     } else if (charge_C < 0.0) {
         r->discharge_C -= charge_C;
-        r->discharge_energy_J += fabs(energy_J);
+        r->discharge_energy_J -= energy_J; /* integral of V |I| dt: I < 0 here */
         r->end_discharge_V = v_end;
         if (!r->first_sign)
             r->first_sign = -1;

@@ -9,6 +9,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,25 +68,6 @@ static int make_dir(const char *dir) {
     return (mkdir(path, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
-/* Appends s to out as a JSON string (quoted, escaped). */
-static void json_string(char *out, size_t size, const char *s) {
-    size_t n = strlen(out);
-    if (n + 2 >= size)
-        return;
-    out[n++] = '"';
-    for (; *s && n + 8 < size; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            n += (size_t)snprintf(out + n, size - n, "\\%c", ch);
-        else if (ch < 0x20)
-            n += (size_t)snprintf(out + n, size - n, "\\u%04x", ch);
-        else
-            out[n++] = (char)ch;
-    }
-    out[n++] = '"';
-    out[n] = '\0';
-}
-
 typedef struct progress_state {
     int tty;
     double last;
@@ -98,6 +81,35 @@ static void progress(void *user, const lmb_sim *sim, long steps) {
     ps->last = t;
     fprintf(stderr, "\rlmb run: %.1f h simulated, cycle %d, step %ld, V = %+.4f V   ",
             lmb_sim_time(sim) / 3600.0, lmb_sim_cycle_count(sim), steps, lmb_sim_voltage(sim));
+}
+
+/* The run's metadata for summary.json, as JSON text (free() it); NULL if out of memory. */
+static char *run_metadata(const lmb_cell *cell, const char *protocol, double area_m2,
+                          const lmb_run_result *res, const lmb_sim_stats *stats, double wall_s) {
+    cJSON *m = cJSON_CreateObject();
+    if (!m)
+        return NULL;
+    cJSON_AddStringToObject(m, "cell", lmb_cell_name(cell));
+    cJSON_AddStringToObject(m, "protocol", protocol);
+    cJSON_AddNumberToObject(m, "area_cm2", area_m2 * 1e4);
+    cJSON_AddStringToObject(m, "end", lmb_run_end_name(res->end));
+    cJSON_AddNumberToObject(m, "steps", (double)res->steps);
+    cJSON_AddNumberToObject(m, "steps_ended_at_start", (double)res->ended_at_start);
+    cJSON_AddNumberToObject(m, "eis_steps_skipped", (double)res->eis_skipped);
+    cJSON_AddNumberToObject(m, "cycles", res->cycles);
+    cJSON_AddNumberToObject(m, "test_time_h", res->t_end_s / 3600.0);
+    cJSON_AddNumberToObject(m, "wall_time_s", wall_s);
+    cJSON *s = cJSON_AddObjectToObject(m, "solver");
+    if (s) {
+        cJSON_AddNumberToObject(s, "states", stats->n_states);
+        cJSON_AddNumberToObject(s, "half_bandwidth", stats->bandwidth);
+        cJSON_AddNumberToObject(s, "ida_steps", (double)stats->steps);
+        cJSON_AddNumberToObject(s, "residual_evaluations", (double)stats->res_evals);
+        cJSON_AddNumberToObject(s, "jacobian_evaluations", (double)stats->jac_evals);
+    }
+    char *text = cJSON_PrintUnformatted(m);
+    cJSON_Delete(m);
+    return text;
 }
 
 int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
@@ -217,26 +229,20 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
         wst = lmb_summary_write_csv(wctx, summary, csv);
     lmb_sim_stats stats;
     lmb_sim_get_stats(sim, &stats);
-    char meta[8192] = "{\"cell\": ";
-    json_string(meta, sizeof meta, lmb_cell_name(cell));
-    strcat(meta, ", \"protocol\": ");
-    json_string(meta, sizeof meta, proto_arg);
-    size_t n = strlen(meta);
-    snprintf(meta + n, sizeof meta - n,
-             ", \"area_cm2\": %.10g, \"end\": \"%s\", \"steps\": %ld, \"cycles\": %d, "
-             "\"eis_steps_skipped\": %ld, \"test_time_h\": %.10g, \"wall_time_s\": %.4f, "
-             "\"solver\": {\"states\": %d, \"half_bandwidth\": %d, \"ida_steps\": %ld, "
-             "\"residual_evaluations\": %ld, \"jacobian_evaluations\": %ld}}",
-             area * 1e4, lmb_run_end_name(res.end), res.steps, res.cycles, res.eis_skipped,
-             res.t_end_s / 3600.0, wall, stats.n_states, stats.bandwidth, stats.steps,
-             stats.res_evals, stats.jac_evals);
+    char *meta = run_metadata(cell, proto_arg, area, &res, &stats, wall);
     if (wst == LMB_OK)
-        wst = lmb_summary_write_json(wctx, summary, meta, json);
+        wst = lmb_summary_write_json(wctx, summary, meta, json); /* meta NULL: no metadata */
+    free(meta);
     if (wst != LMB_OK) {
         fprintf(stderr, "lmb: %s\n", lmb_ctx_errmsg(wctx));
         rc = LMB_EXIT_FAIL;
     }
     lmb_ctx_free(wctx);
+    if (res.ended_at_start > 0 && !quiet)
+        fprintf(stderr,
+                "lmb run: %ld step(s) ended as they started: a limit was already met (e.g. a "
+                "voltage limit outside what this cell reaches); they passed no charge\n",
+                res.ended_at_start);
     if (res.eis_skipped > 0 && !quiet)
         fprintf(stderr,
                 "lmb run: %ld EIS step(s) skipped: model impedance is not implemented "

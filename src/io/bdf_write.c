@@ -4,8 +4,9 @@
  * Battery Data Format (battery-data-alliance/battery-data-format): one header row of
  * "Quantity / unit" labels, then one row per sample. lmb writes the five required columns:
  *   Test Time / s, Voltage / V, Current / A, Step Count / 1, Cycle Count / 1
- * with the BDF sign convention (positive current charges the cell). Numbers use '.' and up
- * to 10 significant digits, enough to reproduce a step end to 1e-9 relative.
+ * with the BDF sign convention (positive current charges the cell). Numbers use '.'; time has
+ * 15 significant digits (a 1 s step at t = 1e7 s keeps 1e-8 s resolution), voltage and current
+ * 10, below any solver tolerance.
  *
  * Files are written complete-or-nothing (io/atomic.h). Long runs stream: a writer is opened
  * once, rows are appended step by step and the simulation's record is cleared, so memory stays
@@ -28,7 +29,7 @@ struct lmb_bdf_writer {
 
 static int write_rows(FILE *f, const lmb_series *s) {
     for (size_t i = 0; i < s->n; i++)
-        if (fprintf(f, "%.10g,%.10g,%.10g,%d,%d\n", s->t_s[i], s->V[i], s->I_A[i], s->step[i],
+        if (fprintf(f, "%.15g,%.10g,%.10g,%d,%d\n", s->t_s[i], s->V[i], s->I_A[i], s->step[i],
                     s->cycle[i]) < 0)
             return -1;
     return 0;

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Most steps one run may expand to: 5e7 steps are ~25 million cycles, decades of testing. */
+#define LMB_RUN_MAX_STEPS 5e7
+
 typedef struct engine {
     lmb_ctx *ctx;
     lmb_sim *sim;
@@ -168,7 +171,6 @@ static lmb_status run_line(engine *e, const lmb_protocol_step *s) {
             lmb__log(e->ctx, LMB_LOG_WARN,
                      "%s:%d: EIS steps are skipped: model impedance is not implemented yet",
                      lmb_protocol_origin(e->p), s->line);
-        e->res->steps++;
         return LMB_OK;
     }
     lmb_step st;
@@ -201,6 +203,8 @@ static lmb_status run_line(engine *e, const lmb_protocol_step *s) {
         lmb_ctx_free(tmp);
         return rc;
     }
+    if (r.t_end_s == r.t_start_s && r.reason != LMB_END_TOTAL_TIME)
+        e->res->ended_at_start++;
     rc = flush_step(e, &r);
     if (rc != LMB_OK) {
         e->stop = 1;
@@ -212,6 +216,47 @@ static lmb_status run_line(engine *e, const lmb_protocol_step *s) {
     }
     if (e->opt && e->opt->progress)
         e->opt->progress(e->opt->progress_user, e->sim, e->res->steps);
+    return LMB_OK;
+}
+
+/*
+ * Checks the whole protocol before anything runs: C-rates need a nominal capacity, and the
+ * expanded number of steps (repeats multiplied out) must stay below LMB_RUN_MAX_STEPS, so that
+ * a protocol cannot loop for ever over lines that simulate nothing. Returns the expanded count
+ * of entries in [first, first + count) through *n (saturating).
+ */
+static lmb_status check_range(engine *e, int first, int count, double *n) {
+    *n = 0.0;
+    for (int i = first; i < first + count; i++) {
+        const lmb_protocol_step *s = lmb_protocol_step_at(e->p, i);
+        if (s->kind == LMB_PSTEP_REPEAT) {
+            double body = 0.0;
+            lmb_status rc = check_range(e, i + 1, s->body_len, &body);
+            if (rc != LMB_OK)
+                return rc;
+            *n += (double)s->count * body;
+            i += s->body_len;
+            continue;
+        }
+        *n += 1.0;
+        int crate = step_sign(s->kind) != 0 && s->current_qty == LMB_QTY_CRATE;
+        int col = 0;
+        for (int k = 0; k < s->n_conditions; k++)
+            if (s->conditions[k].kind == LMB_COND_CURRENT &&
+                s->conditions[k].qty == LMB_QTY_CRATE) {
+                crate = 1;
+                col = s->conditions[k].column;
+            }
+        if (crate && !(e->q_nom_C > 0.0)) {
+            char where[32] = "";
+            if (col > 0)
+                snprintf(where, sizeof where, ":%d", col);
+            LMB__FAIL(e->ctx, LMB_EINVAL,
+                      "%s:%d%s: a C-rate needs the cell's nominal capacity: set "
+                      "nominal_capacity_mAh_cm2 in the cell file or --nominal-capacity",
+                      lmb_protocol_origin(e->p), s->line, where);
+        }
+    }
     return LMB_OK;
 }
 
@@ -249,7 +294,15 @@ lmb_status lmb_protocol_run(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *prot
     for (int i = 0; i < lmb_protocol_step_count(protocol); i++)
         if (lmb_protocol_step_at(protocol, i)->kind == LMB_PSTEP_NEW_CYCLE)
             e.explicit_cycles = 1;
-    lmb_status rc = run_range(&e, 0, lmb_protocol_step_count(protocol));
+    double expanded = 0.0;
+    lmb_status rc = check_range(&e, 0, lmb_protocol_step_count(protocol), &expanded);
+    if (rc == LMB_OK && expanded > LMB_RUN_MAX_STEPS)
+        rc = lmb__ctx_fail(ctx, LMB_ERANGE,
+                           "%s: the protocol expands to %.3g steps (repeats multiplied out); at "
+                           "most %.0e can be run",
+                           lmb_protocol_origin(protocol), expanded, (double)LMB_RUN_MAX_STEPS);
+    if (rc == LMB_OK)
+        rc = run_range(&e, 0, lmb_protocol_step_count(protocol));
     res.cycles = lmb_sim_cycle_count(sim);
     res.t_end_s = lmb_sim_time(sim);
     if (rc != LMB_OK && res.end == LMB_RUN_COMPLETED)

@@ -268,10 +268,7 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     }
     sim->stats.n_states = n;
     sim->stats.bandwidth = sim->mu > sim->ml ? sim->mu : sim->ml;
-    if (record(sim) != 0) {
-        lmb_sim_free(sim);
-        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the record");
-    }
+    /* nothing is recorded before the first step: every row belongs to a step (Step Count >= 1) */
     *out = sim;
     return LMB_OK;
 }

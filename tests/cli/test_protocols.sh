@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # test_protocols.sh - every protocol file of the study (protocols/*.txt) parses and runs on the
-# Li||Li model (bare and coated presets) to its end, and writes its three outputs.
+# Li||Li model (bare and coated presets) to its end, writes its three outputs, and ends as it
+# should: the Li||Li protocols at 600 h after 300 cycles, the Adams protocols after all their
+# cycles, the EIS protocols with their spectra counted as skipped (no model impedance yet). The
+# LFP protocols run too, but their 2.5 V discharge limit is met at once on a Li||Li cell; the
+# run reports those steps (steps_ended_at_start) instead of passing silently.
 # Usage: test_protocols.sh LMB SOURCE_DIR
 set -u
 lmb=$1
@@ -9,24 +13,55 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 n=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# meta KEY FILE: the value of "KEY" in summary.json's metadata
+meta() { grep -Eo "\"$1\":[[:space:]]*(\"[^\"]*\"|[-0-9.e+]+)" "$2" | head -n 1 | sed -E 's/.*:[[:space:]]*"?([^"]*)"?/\1/'; }
+
+expect() { # expect NAME CELL KEY VALUE
+    local got
+    got=$(meta "$3" "$tmp/$1-$2/summary.json")
+    [ "$got" = "$4" ] || fail "$1 on $2: $3 = '$got', expected '$4'"
+}
+
 for p in "$src"/protocols/*.txt; do
     name=$(basename "$p" .txt)
-    for cell in li-li:bare li-li:cspbcl3-2mg; do
-        out=$tmp/$name-${cell#li-li:}
-        if ! "$lmb" run "$cell" "$p" -o "$out" -q 2> "$tmp/err"; then
-            echo "FAIL: $name on $cell: $(cat "$tmp/err")"
-            fails=$((fails + 1))
+    for cell in bare cspbcl3-2mg; do
+        out=$tmp/$name-$cell
+        if ! "$lmb" run "li-li:$cell" "$p" -o "$out" -q 2> "$tmp/err"; then
+            fail "$name on $cell: $(cat "$tmp/err")"
             continue
         fi
         for f in timeseries.bdf.csv cycles.csv summary.json; do
-            [ -s "$out/$f" ] || { echo "FAIL: $name on $cell: no $f"; fails=$((fails + 1)); }
+            [ -s "$out/$f" ] || fail "$name on $cell: no $f"
         done
         n=$((n + 1))
     done
 done
-[ "$n" -ge 18 ] || { echo "FAIL: only $n protocol runs (expected 9 files x 2 cells)"; fails=$((fails + 1)); }
+[ "$n" -ge 18 ] || fail "only $n protocol runs (expected 9 files x 2 cells)"
+
+for cell in bare cspbcl3-2mg; do
+    for i in 1 2 4; do
+        expect "li-li-${i}mA" $cell end "total time reached"
+        expect "li-li-${i}mA" $cell cycles 300
+        expect "li-li-${i}mA" $cell test_time_h 600
+        expect "li-li-${i}mA" $cell steps_ended_at_start 0
+    done
+    expect adams-ce-1 $cell end completed
+    expect adams-ce-1 $cell cycles 13
+    expect adams-ce-1 $cell steps 24
+    expect adams-ce-3 $cell cycles 15
+    expect eis-ocv $cell eis_steps_skipped 1
+    expect li-li-operando-eis $cell cycles 20
+    expect li-li-operando-eis $cell steps 160
+    expect li-li-operando-eis $cell eis_steps_skipped 161
+    # 3 + 250 discharges (formation + 1C) and 25 (rate test) meet 2.5 V at once on Li||Li
+    expect lfp-formation-1c $cell steps_ended_at_start 253
+    expect lfp-rate $cell steps_ended_at_start 25
+done
+
 if [ "$fails" -gt 0 ]; then
     echo "$fails failure(s)"
     exit 1
 fi
-echo "test_protocols: $n runs completed"
+echo "test_protocols: $n runs completed with the expected ends"

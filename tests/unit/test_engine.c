@@ -200,7 +200,7 @@ static void test_hold_rest_eis(void **state) {
              NULL);
     assert_int_equal(fx.st, LMB_OK);
     assert_int_equal(fx.res.eis_skipped, 1);
-    assert_int_equal(fx.res.steps, 4);
+    assert_int_equal(fx.res.steps, 3); /* the skipped EIS step is not a step of the record */
     assert_true(fabs(lmb_sim_current(fx.sim)) < 1e-12);
     done(&fx);
 }
@@ -262,6 +262,33 @@ static void test_until_short(void **state) {
     assert_int_equal(res.end, LMB_RUN_SHORT);
     assert_int_equal(res.steps, 1);
     assert_rel(res.t_end_s, 0.3 * 3600.0, 1e-6, "time of the short");
+    lmb_protocol_free(p);
+    lmb_sim_free(sim);
+    lmb_cell_free(cell);
+    lmb_ctx_free(ctx);
+}
+
+/* Repeats multiplied out beyond the limit are refused before anything runs (no endless loop
+ * over lines that simulate nothing). */
+static void test_expansion_limit(void **state) {
+    (void)state;
+    lmb_ctx *ctx = NULL;
+    lmb_cell *cell = NULL;
+    lmb_sim *sim = NULL;
+    lmb_protocol *p = NULL;
+    assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
+    assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
+    assert_int_equal(lmb_sim_create(ctx, cell, NULL, &sim), LMB_OK);
+    assert_int_equal(lmb_protocol_parse(ctx,
+                                        "Repeat 1000000000 times:\n"
+                                        "    Repeat 1000000000 times:\n"
+                                        "        EIS from 1 kHz to 1 Hz\n",
+                                        "big.txt", &p),
+                     LMB_OK);
+    lmb_run_result res;
+    assert_int_equal(lmb_protocol_run(ctx, sim, p, NULL, NULL, &res), LMB_ERANGE);
+    assert_non_null(strstr(lmb_ctx_errmsg(ctx), "big.txt: the protocol expands to 1e+18 steps"));
+    assert_int_equal(lmb_sim_step_count(sim), 0);
     lmb_protocol_free(p);
     lmb_sim_free(sim);
     lmb_cell_free(cell);
@@ -352,6 +379,7 @@ int main(void) {
         cmocka_unit_test(test_hold_rest_eis),
         cmocka_unit_test(test_crate_without_capacity),
         cmocka_unit_test(test_until_short),
+        cmocka_unit_test(test_expansion_limit),
         cmocka_unit_test(test_no_memory_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

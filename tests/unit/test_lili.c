@@ -105,10 +105,10 @@ static double ohmic_jump_error(int cells, double ratio) {
     run(&fx, LMB_CONTROL_CURRENT, I, 1e-9);
     lmb_series s;
     lmb_sim_series(fx.sim, &s);
-    assert_true(s.n >= 2); /* [0] initial rest, [1] start of the step after the jump */
+    assert_true(s.n >= 1); /* [0]: the start of the step, after the jump from rest at 0 V */
     const double R_b = N_M * L / (kappa * A);
     assert_rel(lmb__lili_ohmic_area_resistance(model(&fx)) / A, R_b, 1e-12, "R_b of the mesh");
-    double err = (s.V[1] - s.V[0]) / (I * R_b) - 1.0;
+    double err = s.V[0] / (I * R_b) - 1.0;
     finish(&fx);
     return err;
 }
@@ -162,7 +162,7 @@ static void test_ohmic_drop_layers(void **state) {
     lmb_sim_series(fx.sim, &s);
     const double R_coat = 8e-6 / (kappa * pow(0.4, 2.5)); /* eps/tau = eps^2.5 */
     const double R = (N_M * L / kappa + 2.0 * R_coat) / A;
-    assert_rel(s.V[1] - s.V[0], I * R, 1e-6, "ohmic jump through coating + separator");
+    assert_rel(s.V[0], I * R, 1e-6, "ohmic jump through coating + separator");
     finish(&fx);
 }
 

@@ -479,10 +479,13 @@ static void test_protocol_files(void **state) {
     lmb_protocol *p = NULL;
     assert_int_equal(lmb_protocol_load(ctx, LMB_SOURCE_DIR "/protocols/adams-ce-1.txt", &p),
                      LMB_OK);
-    assert_int_equal(lmb_protocol_step_count(p), 7);
-    assert_int_equal(step(p, 3)->kind, LMB_PSTEP_REPEAT);
-    assert_int_equal(step(p, 3)->count, 10);
-    assert_int_equal(step(p, 3)->body_len, 2);
+    assert_int_equal(lmb_protocol_step_count(p), 11);
+    assert_int_equal(step(p, 0)->kind, LMB_PSTEP_NEW_CYCLE);
+    assert_int_equal(step(p, 5)->kind, LMB_PSTEP_REPEAT);
+    assert_int_equal(step(p, 5)->count, 10);
+    assert_int_equal(step(p, 5)->body_len, 3);
+    assert_int_equal(step(p, 6)->kind, LMB_PSTEP_NEW_CYCLE);
+    assert_int_equal(step(p, 10)->kind, LMB_PSTEP_STRIP);
     lmb_protocol_free(p);
     lmb_ctx_free(ctx);
 }
