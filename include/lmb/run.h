@@ -35,6 +35,8 @@ typedef struct lmb_run_options {
     /* streaming output: after each step the record is appended here and cleared from the
      * simulation (NULL: the record stays in the simulation) */
     lmb_bdf_writer *bdf;
+    /* impedance spectra of EIS steps (NULL: computed but not written) */
+    lmb_eis_writer *eis;
     /* called after each step; may be NULL */
     void (*progress)(void *user, const lmb_sim *sim, long steps_done);
     void *progress_user;
@@ -53,7 +55,7 @@ typedef struct lmb_run_result {
     lmb_run_end end;
     long steps;          /* steps simulated (repeats expanded): the Step Count of the record */
     int cycles;          /* last cycle number */
-    long eis_skipped;    /* EIS steps not computed (the model has no impedance yet) */
+    long spectra;        /* EIS steps computed (from the linearised model) */
     long ended_at_start; /* steps that ended as they started: a limit was already met */
     double t_end_s;      /* [s] */
     int fail_line;       /* protocol line of the step that failed (0 if none) */

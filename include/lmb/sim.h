@@ -119,6 +119,16 @@ double lmb_sim_nominal_capacity_C(const lmb_sim *sim);
 
 void lmb_sim_get_stats(const lmb_sim *sim, lmb_sim_stats *stats);
 
+/*
+ * The impedance of the cell at its present state [ohm], from the linearised model at the
+ * present current (galvanostatic; at rest this is the OCV spectrum, under current the
+ * quasi-stationary operando spectrum). Z = Z_re + j Z_im with Z_im < 0 for capacitive
+ * behaviour. The state is not changed. Statuses: LMB_OK, LMB_EINVAL (a frequency <= 0),
+ * LMB_ESOLVER, LMB_ENOMEM.
+ */
+lmb_status lmb_sim_impedance(lmb_ctx *ctx, const lmb_sim *sim, const double *f_Hz, size_t n_f,
+                             double *Z_re, double *Z_im);
+
 /* The recorded time series; the arrays belong to the simulation and grow as it runs (the
  * pointers are invalidated by the next lmb_sim_run_step). */
 typedef struct lmb_series {
@@ -152,6 +162,20 @@ lmb_status lmb_bdf_writer_open(lmb_ctx *ctx, const char *path, lmb_bdf_writer **
 lmb_status lmb_bdf_writer_append(lmb_ctx *ctx, lmb_bdf_writer *w, const lmb_series *s);
 lmb_status lmb_bdf_writer_close(lmb_ctx *ctx, lmb_bdf_writer *w); /* frees w; NULL is a no-op */
 size_t lmb_bdf_writer_rows(const lmb_bdf_writer *w);
+
+/*
+ * A writer of impedance spectra (eis.csv): one row per frequency with the spectrum's index, the
+ * cycle and Step Count it follows, its test time, the frequency and Z in ohm:
+ *   spectrum,cycle,step,time_s,frequency_Hz,Z_re_ohm,Z_im_ohm
+ * (Z_im < 0 for capacitive behaviour). Complete-or-nothing like the BDF writer.
+ */
+typedef struct lmb_eis_writer lmb_eis_writer;
+lmb_status lmb_eis_writer_open(lmb_ctx *ctx, const char *path, lmb_eis_writer **out);
+lmb_status lmb_eis_writer_append(lmb_ctx *ctx, lmb_eis_writer *w, int cycle, int step, double t_s,
+                                 size_t n, const double *f_Hz, const double *Z_re,
+                                 const double *Z_im);
+lmb_status lmb_eis_writer_close(lmb_ctx *ctx, lmb_eis_writer *w); /* frees w; NULL is a no-op */
+int lmb_eis_writer_spectra(const lmb_eis_writer *w);
 
 #ifdef __cplusplus
 }

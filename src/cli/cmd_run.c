@@ -95,7 +95,7 @@ static char *run_metadata(const lmb_cell *cell, const char *protocol, double are
     cJSON_AddStringToObject(m, "end", lmb_run_end_name(res->end));
     cJSON_AddNumberToObject(m, "steps", (double)res->steps);
     cJSON_AddNumberToObject(m, "steps_ended_at_start", (double)res->ended_at_start);
-    cJSON_AddNumberToObject(m, "eis_steps_skipped", (double)res->eis_skipped);
+    cJSON_AddNumberToObject(m, "spectra", (double)res->spectra);
     cJSON_AddNumberToObject(m, "cycles", res->cycles);
     cJSON_AddNumberToObject(m, "test_time_h", res->t_end_s / 3600.0);
     cJSON_AddNumberToObject(m, "wall_time_s", wall_s);
@@ -166,6 +166,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
     lmb_sim *sim = NULL;
     lmb_summary *summary = NULL;
     lmb_bdf_writer *bdf = NULL;
+    lmb_eis_writer *eis = NULL;
     lmb_status st = lmb_cell_load(ctx, cell_arg, &cell);
     if (st != LMB_OK)
         return lmb_cli_fail_input(ctx, st);
@@ -200,9 +201,21 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
         rc = lmb_cli_fail(ctx, st);
         goto out;
     }
+    /* eis.csv only for protocols with EIS steps */
+    char eis_path[4200];
+    snprintf(eis_path, sizeof eis_path, "%s/eis.csv", outdir);
+    for (int i = 0; i < lmb_protocol_step_count(proto) && !eis; i++)
+        if (lmb_protocol_step_at(proto, i)->kind == LMB_PSTEP_EIS &&
+            (st = lmb_eis_writer_open(ctx, eis_path, &eis)) != LMB_OK) {
+            rc = lmb_cli_fail(ctx, st);
+            goto out;
+        }
     progress_state ps = {.tty = !quiet && isatty(STDERR_FILENO), .last = 0.0};
-    lmb_run_options ro = {
-        .nominal_capacity_C = q_nom_C, .bdf = bdf, .progress = progress, .progress_user = &ps};
+    lmb_run_options ro = {.nominal_capacity_C = q_nom_C,
+                          .bdf = bdf,
+                          .eis = eis,
+                          .progress = progress,
+                          .progress_user = &ps};
     lmb_run_result res;
     double t0 = now_s();
     lmb_status run_st = lmb_protocol_run(ctx, sim, proto, &ro, summary, &res);
@@ -222,6 +235,12 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
     size_t rows = lmb_bdf_writer_rows(bdf);
     lmb_status wst = lmb_bdf_writer_close(wctx, bdf);
     bdf = NULL;
+    int spectra = eis ? lmb_eis_writer_spectra(eis) : 0;
+    if (wst == LMB_OK && eis)
+        wst = lmb_eis_writer_close(wctx, eis);
+    else
+        lmb_eis_writer_close(NULL, eis);
+    eis = NULL;
     char csv[4200], json[4200];
     snprintf(csv, sizeof csv, "%s/cycles.csv", outdir);
     snprintf(json, sizeof json, "%s/summary.json", outdir);
@@ -243,11 +262,6 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
                 "lmb run: %ld step(s) ended as they started: a limit was already met (e.g. a "
                 "voltage limit outside what this cell reaches); they passed no charge\n",
                 res.ended_at_start);
-    if (res.eis_skipped > 0 && !quiet)
-        fprintf(stderr,
-                "lmb run: %ld EIS step(s) skipped: model impedance is not implemented "
-                "yet\n",
-                res.eis_skipped);
     if (!quiet && wst == LMB_OK) {
         printf("cell       %s\n", lmb_cell_name(cell));
         printf("protocol   %s: %ld steps, %d cycles, %s after %.4g h\n", proto_arg, res.steps,
@@ -256,9 +270,12 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
                "%.3f s\n",
                stats.n_states, stats.steps, stats.res_evals, stats.jac_evals, wall);
         printf("output     %s (%zu rows)\n           %s\n           %s\n", path, rows, csv, json);
+        if (spectra > 0)
+            printf("           %s (%d spectra)\n", eis_path, spectra);
     }
 out:
     lmb_bdf_writer_close(ctx, bdf);
+    lmb_eis_writer_close(ctx, eis);
     lmb_summary_free(summary);
     lmb_sim_free(sim);
     lmb_protocol_free(proto);

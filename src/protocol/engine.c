@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Most steps one run may expand to: 5e7 steps are ~25 million cycles, decades of testing. */
@@ -160,19 +161,50 @@ static lmb_status flush_step(engine *e, const lmb_step_result *r) {
     return rc;
 }
 
+/*
+ * An EIS step: the spectrum of the linearised cell at the present state and current (at rest the
+ * OCV spectrum, after a current step the quasi-stationary operando one), at points_per_decade
+ * log-spaced frequencies from f_start to f_end inclusive. The state is not changed; the
+ * amplitude does not enter a linear spectrum.
+ */
+static lmb_status run_eis(engine *e, const lmb_protocol_step *s) {
+    double decades = fabs(log10(s->f_end_Hz / s->f_start_Hz));
+    size_t n = (size_t)ceil(decades * s->points_per_decade - 1e-9) + 1;
+    double *buf = malloc(3 * n * sizeof(double));
+    if (!buf) {
+        e->stop = 1;
+        LMB__FAIL(e->ctx, LMB_ENOMEM, "%s:%d: out of memory for %zu frequencies",
+                  lmb_protocol_origin(e->p), s->line, n);
+    }
+    double *f = buf, *zr = buf + n, *zi = buf + 2 * n;
+    double ratio = s->f_end_Hz / s->f_start_Hz;
+    for (size_t k = 0; k < n; k++)
+        f[k] = n == 1 ? s->f_start_Hz : s->f_start_Hz * pow(ratio, (double)k / (double)(n - 1));
+    lmb_status rc = lmb_sim_impedance(e->ctx, e->sim, f, n, zr, zi);
+    if (rc == LMB_OK && e->opt && e->opt->eis)
+        rc = lmb_eis_writer_append(e->ctx, e->opt->eis, lmb_sim_cycle_count(e->sim),
+                                   lmb_sim_step_count(e->sim), lmb_sim_time(e->sim), n, f, zr, zi);
+    free(buf);
+    if (rc != LMB_OK) {
+        char line[64];
+        snprintf(line, sizeof line, "%s:%d", lmb_protocol_origin(e->p), s->line);
+        lmb__ctx_prefix_error(e->ctx, line);
+        e->res->end = LMB_RUN_FAILED;
+        e->res->fail_line = s->line;
+        e->stop = 1;
+        return rc;
+    }
+    e->res->spectra++;
+    return LMB_OK;
+}
+
 static lmb_status run_line(engine *e, const lmb_protocol_step *s) {
     if (s->kind == LMB_PSTEP_NEW_CYCLE) {
         e->pending_cycle = 1;
         return LMB_OK;
     }
-    if (s->kind == LMB_PSTEP_EIS) {
-        /* model impedance arrives with the impedance issue; the state is not disturbed */
-        if (e->res->eis_skipped++ == 0)
-            lmb__log(e->ctx, LMB_LOG_WARN,
-                     "%s:%d: EIS steps are skipped: model impedance is not implemented yet",
-                     lmb_protocol_origin(e->p), s->line);
-        return LMB_OK;
-    }
+    if (s->kind == LMB_PSTEP_EIS)
+        return run_eis(e, s);
     lmb_step st;
     lmb_status rc = build_step(e, s, &st);
     if (rc != LMB_OK) {

@@ -541,6 +541,10 @@ const lmb__model *lmb__sim_model(const lmb_sim *sim) {
 const double *lmb__sim_y(const lmb_sim *sim) {
     return N_VGetArrayPointer(sim->y);
 }
+void lmb__sim_bandwidth(const lmb_sim *sim, int *mu, int *ml) {
+    *mu = sim->mu;
+    *ml = sim->ml;
+}
 const double *lmb__sim_yp(const lmb_sim *sim) {
     return N_VGetArrayPointer(sim->yp);
 }

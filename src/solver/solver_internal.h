@@ -17,4 +17,7 @@ const lmb__model *lmb__sim_model(const lmb_sim *sim);
 const double *lmb__sim_y(const lmb_sim *sim);
 const double *lmb__sim_yp(const lmb_sim *sim);
 
+/* The Jacobian's half-bandwidths found at creation. */
+void lmb__sim_bandwidth(const lmb_sim *sim, int *mu, int *ml);
+
 #endif

@@ -2,7 +2,8 @@
 # test_protocols.sh - every protocol file of the study (protocols/*.txt) parses and runs on the
 # Li||Li model (bare and coated presets) to its end, writes its three outputs, and ends as it
 # should: the Li||Li protocols at 600 h after 300 cycles, the Adams protocols after all their
-# cycles, the EIS protocols with their spectra counted as skipped (no model impedance yet). The
+# cycles, the EIS protocols with all their spectra in eis.csv (91 frequencies each for 1 MHz to
+# 1 mHz at 10 points per decade; 78 for 1 MHz to 20 mHz, 7.7 decades). The
 # LFP protocols run too, but their 2.5 V discharge limit is met at once on a Li||Li cell; the
 # run reports those steps (steps_ended_at_start) instead of passing silently.
 # Usage: test_protocols.sh LMB SOURCE_DIR
@@ -51,11 +52,14 @@ for cell in bare cspbcl3-2mg; do
     expect adams-ce-1 $cell cycles 13
     expect adams-ce-1 $cell steps 24
     expect adams-ce-3 $cell cycles 15
-    expect eis-ocv $cell eis_steps_skipped 1
+    expect eis-ocv $cell spectra 1
     expect li-li-operando-eis $cell cycles 20
     expect li-li-operando-eis $cell steps 160
-    expect li-li-operando-eis $cell eis_steps_skipped 161
+    expect li-li-operando-eis $cell spectra 161
     # 3 + 250 discharges (formation + 1C) and 25 (rate test) meet 2.5 V at once on Li||Li
+    [ "$(wc -l < "$tmp/eis-ocv-$cell/eis.csv")" -eq 92 ] || fail "eis-ocv on $cell: eis.csv rows"
+    [ "$(wc -l < "$tmp/li-li-operando-eis-$cell/eis.csv")" -eq $((161 * 78 + 1)) ] \
+        || fail "operando on $cell: eis.csv rows"
     expect lfp-formation-1c $cell steps_ended_at_start 253
     expect lfp-rate $cell steps_ended_at_start 25
 done

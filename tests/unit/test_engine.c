@@ -199,7 +199,7 @@ static void test_hold_rest_eis(void **state) {
              "EIS from 100 kHz to 10 mHz with 5 points per decade at 10 mV\n",
              NULL);
     assert_int_equal(fx.st, LMB_OK);
-    assert_int_equal(fx.res.eis_skipped, 1);
+    assert_int_equal(fx.res.spectra, 1);
     assert_int_equal(fx.res.steps, 3); /* the skipped EIS step is not a step of the record */
     assert_true(fabs(lmb_sim_current(fx.sim)) < 1e-12);
     done(&fx);
