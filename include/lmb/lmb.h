@@ -20,6 +20,7 @@
 #include "lmb/summary.h"
 #include "lmb/protocol.h"
 #include "lmb/run.h"
+#include "lmb/eis.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -58,6 +58,9 @@ for cell in bare cspbcl3-2mg; do
     expect li-li-operando-eis $cell spectra 161
     # 3 + 250 discharges (formation + 1C) and 25 (rate test) meet 2.5 V at once on Li||Li
     [ "$(wc -l < "$tmp/eis-ocv-$cell/eis.csv")" -eq 92 ] || fail "eis-ocv on $cell: eis.csv rows"
+    # one arc reading per spectrum, with a positive R_SEI
+    awk -F, 'NR > 1 && !($6 > 0) { bad = 1 } END { exit bad || NR != 162 }' \
+        "$tmp/li-li-operando-eis-$cell/eis_metrics.csv" || fail "operando on $cell: eis_metrics.csv"
     [ "$(wc -l < "$tmp/li-li-operando-eis-$cell/eis.csv")" -eq $((161 * 78 + 1)) ] \
         || fail "operando on $cell: eis.csv rows"
     expect lfp-formation-1c $cell steps_ended_at_start 253
