@@ -74,7 +74,18 @@
         ROW(S ".coating.particle_size", "nm", LMB_DIM_LENGTH, M.coating.particle_size_m, 0, 0.0,   \
             1e6, OPEN, CLOSED, 170.0, SC, 1, "size of the coating's particles"),                   \
         ROW(S ".coating.cells", "1", LMB_DIM_NONE, M.coating.cells, 1, 1.0, 2000.0, CLOSED,        \
-            CLOSED, 5.0, SC, 1, "finite volumes across the coating")
+            CLOSED, 5.0, SC, 1, "finite volumes across the coating"),                              \
+        ROW(S ".coating.active_fraction", "1", LMB_DIM_NONE, M.coating.active_fraction, 0, 0.0,    \
+            1.0, CLOSED, CLOSED, 0.0, SC, 1,                                                       \
+            "fraction of the particles' surface (6 (1 - eps) / d per volume) that is "             \
+            "electrochemically"                                                                    \
+            " active, e.g. Li-Pb alloy sites; 0 = an inert coating"),                              \
+        ROW(S ".coating.exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.coating.i0_A_m2,   \
+            0, 1e-6, 1e5, CLOSED, CLOSED, 1.0, SC, 1,                                              \
+            "exchange current density of Li/Li+ on the active coating surface"),                   \
+        ROW(S ".coating.double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.coating.cdl_F_m2, 0, \
+            0.01, 1e5, CLOSED, CLOSED, 10.0, SC, 1,                                                \
+            "double-layer capacitance per active coating surface")
 
 static const lmb__param_row k_rows[] = {
     ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL, 0,

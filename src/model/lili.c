@@ -24,8 +24,18 @@
  * equation (I = 0, I = I_set or V = V_set), dQ/dt = I, dE/dt = V I, and per electrode the
  * Faradaic charge dqF/dt = iF (the Li inventory moved by that electrode).
  *
+ * Reactive coatings (coating.active_fraction > 0): the coating's particles carry Li/Li+ sites
+ * (the Li-Pb alloy of the converted CsPbCl3) on an area a = f_act 6 (1 - eps) / d per volume,
+ * electronically part of their Li electrode. In such a cell k of width h_k
+ *   i_{k+1/2} - i_{k-1/2} = h_k a (iF_k + C_dl,c d(dphi_k)/dt),   dphi_k = phi_s - phi_k,
+ *   iF_k = Butler-Volmer(dphi_k, c_k) per active area,
+ * which makes the coating a transmission line (PHYSICS.md section 7; tested against the closed
+ * form). The applied current is then imposed on the face between the separator and the
+ * positive coating instead of on the positive planar interface (the two are equal by charge
+ * conservation; the choice keeps the V row next to the cells it touches).
+ *
  * State layout (banded: every equation involves only neighbouring states):
- *   [qF_neg, dphi_neg, iF_neg, ie_neg] [c_0, phi_0] ... [c_{n-1}, phi_{n-1}]
+ *   [qF_neg, dphi_neg, iF_neg, ie_neg] [c_0, phi_0 (, dphi_0, iF_0)] ... [c_{n-1}, phi_{n-1} (...)]
  *   [ie_pos, iF_pos, dphi_pos, V, I, qF_pos, Q, E]
  */
 #include "model/lili.h"
@@ -67,11 +77,11 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
 static double surface_c(const lmb__lili *L, const double *y, int side) {
     const lmb__mesh *M = &L->mesh;
     if (side == LMB_SIDE_NEG) {
-        double c = y[L->i_c0];
+        double c = y[L->ic[0]];
         return c + (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[0]] /
                        (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_left);
     }
-    double c = y[L->i_c0 + 2 * (M->n - 1)];
+    double c = y[L->ic[M->n - 1]];
     return c - (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[1]] /
                    (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_right);
 }
@@ -86,37 +96,48 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     const lmb__mesh *M = &L->mesh;
     const int n = M->n;
     const int iV = m->iV, iI = m->iI;
-    const double *c = y + L->i_c0; /* stride 2 */
-    const double *cp = yp + L->i_c0;
-    double *rc = r + L->i_c0;
+    const int *ic = L->ic, *ip = L->ip;
 
     for (int k = 0; k < n; k++)
-        if (!(c[2 * k] > 0.0))
+        if (!(y[ic[k]] > 0.0))
             return 1; /* recoverable: the solver retries with a smaller step */
 
-    /* inner faces: accumulate divergences */
+    /* storage, then the inner faces' divergences */
     for (int k = 0; k < n; k++) {
-        rc[2 * k] = M->eps[k] * M->h_m[k] * cp[2 * k];
-        rc[2 * k + 1] = 0.0;
+        r[ic[k]] = M->eps[k] * M->h_m[k] * yp[ic[k]];
+        r[ip[k]] = 0.0;
     }
     for (int k = 0; k + 1 < n; k++) {
-        double cl = c[2 * k], cr = c[2 * k + 2];
-        double i_f = face_current(L, M->g_face[k], cl, cr, c[2 * k + 1], c[2 * k + 3]);
+        double cl = y[ic[k]], cr = y[ic[k + 1]];
+        double i_f = face_current(L, M->g_face[k], cl, cr, y[ip[k]], y[ip[k + 1]]);
         double n_f = face_anion_flux(L, M->g_face[k], cl, cr, i_f);
-        rc[2 * k] += n_f;
-        rc[2 * k + 2] -= n_f;
-        rc[2 * k + 1] += i_f;
-        rc[2 * k + 3] -= i_f;
+        r[ic[k]] += n_f;
+        r[ic[k + 1]] -= n_f;
+        r[ip[k]] += i_f;
+        r[ip[k + 1]] -= i_f;
     }
 
-    /* the two interfaces */
+    /* reactive cells of a coating: Li/Li+ on the active surface a per volume, in parallel with
+     * its double layer; the solid is the electrode's metal (phi_s = 0 or V) */
+    for (int k = 0; k < n; k++) {
+        if (L->idp[k] < 0)
+            continue;
+        const lmb__li_interface *cs = &L->coat[L->side[k]];
+        double phi_s = L->side[k] == LMB_SIDE_NEG ? 0.0 : y[iV];
+        double dphi = y[L->idp[k]], iF = y[L->iif[k]];
+        r[ip[k]] -= M->h_m[k] * L->a[k] * (iF + cs->cdl * yp[L->idp[k]]);
+        r[L->idp[k]] = dphi - (phi_s - y[ip[k]]);
+        r[L->iif[k]] = iF - lmb__li_bv(cs, L->f, dphi - iF * cs->r_sei, y[ic[k]]);
+    }
+
+    /* the two planar Li interfaces */
     for (int s = 0; s < 2; s++) {
         const lmb__li_interface *li = &L->li[s];
         double cs = surface_c(L, y, s);
         if (!(cs > 0.0))
             return 1;
         int k = s == LMB_SIDE_NEG ? 0 : n - 1;
-        double ck = c[2 * k], pk = c[2 * k + 1];
+        double ck = y[ic[k]], pk = y[ip[k]];
         double ie = y[L->i_ie[s]];
         double dphi = y[L->i_dphi[s]];
         double iF = y[L->i_iF[s]];
@@ -133,14 +154,19 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
         /* charge balance of the first/last cell: the interface face */
         if (s == LMB_SIDE_NEG)
-            rc[1] -= ie;
+            r[ip[k]] -= ie;
         else
-            rc[2 * k + 1] += ie;
+            r[ip[k]] += ie;
     }
 
-    /* terminal */
+    /* terminal: the applied current crosses the face between the separator and the positive
+     * electrode's reactive region (its planar interface when its coating is inert) */
     double I = y[iI], V = y[iV];
-    r[iV] = -y[L->i_ie[1]] - I;
+    int kf = L->k_pos_face;
+    double i_sep = kf < 0 ? y[L->i_ie[1]]
+                          : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
+                                         y[ip[kf - 1]], y[ip[kf]]);
+    r[iV] = -i_sep - I;
     switch (m->control) {
     case LMB_CONTROL_REST:
         r[iI] = I;
@@ -160,6 +186,21 @@ static int residual(const lmb__model *m, double t, const double *y, const double
 static void destroy(lmb__model *m) {
     lili_model *lm = (lili_model *)m;
     lmb__mesh_free(&lm->L.mesh);
+    free(lm->L.ic);
+    free(lm->L.a);
+}
+
+/* The Li/Li+ reaction on a coating's active surface (Li-Pb alloy sites): the electrode's
+ * transfer coefficients and reference concentration, the coating's own i0 and double layer, no
+ * film; per active area (the cell's volume density a carries the area). */
+static void coating_interface(lmb__li_interface *li, const lmb_li_params *p) {
+    li->i0 = p->coating.i0_A_m2;
+    li->c_ref = p->c_ref_mol_m3;
+    li->alpha_a = p->alpha_a;
+    li->alpha_c = p->alpha_c;
+    li->area_factor = 1.0;
+    li->r_sei = 0.0;
+    li->cdl = p->coating.cdl_F_m2;
 }
 
 static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p) {
@@ -207,13 +248,45 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     interface_from_params(&L->li[1], &p->pos);
 
     const int n = L->mesh.n;
+    L->ic = malloc(5 * (size_t)n * sizeof(int));
+    L->a = calloc((size_t)n, sizeof(double));
+    if (!L->ic || !L->a) {
+        free(L->a);
+        lmb__model_free(m);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for %d cells", n);
+    }
+    L->ip = L->ic + n;
+    L->idp = L->ic + 2 * n;
+    L->iif = L->ic + 3 * n;
+    L->side = L->ic + 4 * n;
+    /* which cells belong to a reactive coating, and their active area per volume */
+    const lmb_li_params *el[2] = {&p->neg, &p->pos};
+    int n_coat[2];
+    for (int sd = 0; sd < 2; sd++) {
+        const lmb_layer_params *c = &el[sd]->coating;
+        n_coat[sd] = c->present ? c->cells : 0;
+        coating_interface(&L->coat[sd], el[sd]);
+    }
+    for (int k = 0; k < n; k++) {
+        int sd = k < n_coat[0] ? LMB_SIDE_NEG : k >= n - n_coat[1] ? LMB_SIDE_POS : -1;
+        L->side[k] = sd;
+        const lmb_layer_params *c = sd >= 0 ? &el[sd]->coating : NULL;
+        if (c && c->active_fraction > 0.0)
+            L->a[k] = c->active_fraction * 6.0 * (1.0 - c->porosity) / c->particle_size_m;
+    }
+    L->k_pos_face = n_coat[1] > 0 && L->a[n - 1] > 0.0 ? n - n_coat[1] : -1;
+
     int idx = 0;
     L->i_qF[0] = idx++;
     L->i_dphi[0] = idx++;
     L->i_iF[0] = idx++;
     L->i_ie[0] = idx++;
-    L->i_c0 = idx;
-    idx += 2 * n;
+    for (int k = 0; k < n; k++) {
+        L->ic[k] = idx++;
+        L->ip[k] = idx++;
+        L->idp[k] = L->a[k] > 0.0 ? idx++ : -1;
+        L->iif[k] = L->a[k] > 0.0 ? idx++ : -1;
+    }
     L->i_ie[1] = idx++;
     L->i_iF[1] = idx++;
     L->i_dphi[1] = idx++;
@@ -239,10 +312,15 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         m->atol[L->i_ie[s]] = num->atol_i;
     }
     for (int k = 0; k < n; k++) {
-        m->y0[L->i_c0 + 2 * k] = L->el.c0;
-        m->is_diff[L->i_c0 + 2 * k] = 1.0;
-        m->atol[L->i_c0 + 2 * k] = num->atol_c;
-        m->atol[L->i_c0 + 2 * k + 1] = num->atol_phi;
+        m->y0[L->ic[k]] = L->el.c0;
+        m->is_diff[L->ic[k]] = 1.0;
+        m->atol[L->ic[k]] = num->atol_c;
+        m->atol[L->ip[k]] = num->atol_phi;
+        if (L->idp[k] >= 0) {
+            m->is_diff[L->idp[k]] = 1.0;
+            m->atol[L->idp[k]] = num->atol_phi;
+            m->atol[L->iif[k]] = num->atol_i;
+        }
     }
     m->atol[m->iV] = num->atol_phi;
     m->atol[m->iI] = num->atol_i;
@@ -258,7 +336,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
 double lmb__lili_salt(const lmb__lili *L, const double *y) {
     double s = 0.0;
     for (int k = 0; k < L->mesh.n; k++)
-        s += L->mesh.eps[k] * L->mesh.h_m[k] * y[L->i_c0 + 2 * k];
+        s += L->mesh.eps[k] * L->mesh.h_m[k] * y[L->ic[k]];
     return s;
 }
 

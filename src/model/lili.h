@@ -21,8 +21,15 @@ typedef struct lmb__lili {
     double f;                /* [1/V] F/(R T) */
     /* state layout */
     int i_qF[2], i_dphi[2], i_iF[2], i_ie[2];
-    int i_c0; /* c_k = y[i_c0 + 2k], phi_k = y[i_c0 + 2k + 1] */
-    int i_V;  /* terminal voltage (copy of the model's iV) */
+    /* per cell k: c_k = y[ic[k]], phi_k = y[ip[k]]; in a reactive coating cell also the
+     * double-layer voltage phi_s - phi_k = y[idp[k]] and the Faradaic current per active area
+     * y[iif[k]] (-1 elsewhere) */
+    int *ic, *ip, *idp, *iif;
+    int *side; /* LMB_SIDE_NEG / LMB_SIDE_POS for coating cells, -1 in the separator */
+    double *a; /* [1/m] active area per volume (0 = not reactive) */
+    lmb__li_interface coat[2]; /* the reaction on each coating's active surface */
+    int k_pos_face;            /* first cell of a reactive positive coating (-1 if none) */
+    int i_V;                   /* terminal voltage (copy of the model's iV) */
 } lmb__lili;
 
 /* Builds the Li||Li model from validated parameters. */

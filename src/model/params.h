@@ -45,6 +45,10 @@ typedef struct lmb_layer_params {
     double loading_kg_m2;   /* [kg/m2] */
     double density_kg_m3;   /* [kg/m3] skeleton density of the coating material */
     double particle_size_m; /* [m] */
+    /* coating only: reactive surface (Li-Pb alloy sites) distributed through the layer */
+    double active_fraction; /* [1] active fraction of the particle surface (0 = inert) */
+    double i0_A_m2;         /* [A/m2] exchange current density per active surface */
+    double cdl_F_m2;        /* [F/m2] double-layer capacitance per active surface */
 } lmb_layer_params;
 
 /* A lithium-metal electrode with its native SEI film and double layer (PHYSICS.md s3). */
