@@ -19,8 +19,9 @@ extern "C" {
 
 /*
  * The arc reading of one spectrum (all in ohm):
- *   R_hf     Z' where the high-frequency arc starts: the point of smallest -Z'' above the arc's
- *            apex (the high-frequency intercept when the spectrum reaches it)
+ *   R_hf     Z' where the high-frequency arc starts: where -Z'' crosses zero nearest above the
+ *            apex (interpolated; an inductive tail lies beyond it), else the point of smallest
+ *            -Z'' above the apex
  *   R_SEI    Z'(arc end) - Z'(arc start): the width of the high-frequency arc; its end is the
  *            first minimum of -Z'' below the apex (where the next feature begins), or the lowest
  *            frequency if there is none
@@ -32,6 +33,8 @@ extern "C" {
 typedef struct lmb_arc_metrics {
     double R_hf, R_SEI, R_diff, R_total;
     double f_apex_Hz;
+    int end_found; /* 1: the arc ends at a -Z'' minimum; 0: no minimum, the arc was taken to the
+                      lowest frequency (overlapping features are then merged into R_SEI) */
     size_t i_start, i_apex, i_end; /* indices into the spectrum as given */
 } lmb_arc_metrics;
 

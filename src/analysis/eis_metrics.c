@@ -2,7 +2,7 @@
  * eis_metrics.c - reading a spectrum's high-frequency arc without fitting (lmb/eis.h).
  *
  * The points are visited from the highest frequency down. The arc's apex is the first local
- * maximum of -Z'' that stands out by more than a threshold (1 % of the largest -Z''); its start
+ * maximum of -Z'' that stands out by more than a threshold (0.5 % of the largest -Z''); its start
  * is the smallest -Z'' above the apex, its end the first local minimum below it that is deeper
  * than the threshold under the apex (else the lowest frequency). Widths are differences of Z'.
  * Like any no-fit reading it is biased where features overlap: the arc's end already contains
@@ -75,21 +75,32 @@ lmb_status lmb_eis_arc_metrics(lmb_ctx *ctx, const double *f_Hz, const double *Z
     for (size_t i = 0; i < apex; i++)
         if (p[i].mim < p[start].mim)
             start = i;
+    /* an inductive tail above the arc: start where -Z'' crosses zero nearest to the apex */
+    double R_hf = p[start].re;
+    for (size_t i = apex; i-- > 0;)
+        if (p[i].mim <= 0.0) {
+            double w = p[i].mim / (p[i].mim - p[i + 1].mim); /* 0 at i, 1 at i + 1 */
+            R_hf = p[i].re + w * (p[i + 1].re - p[i].re);
+            start = p[i].mim == 0.0 || w < 0.5 ? i : i + 1;
+            break;
+        }
     /* end: the first local minimum after the apex that lies more than thr below the apex and
      * after which -Z'' rises again by more than thr */
     size_t end = n - 1, m = apex;
+    out->end_found = 0;
     for (size_t k = apex + 1; k < n; k++) {
         if (p[k].mim < p[m].mim)
             m = k;
         else if (p[k].mim - p[m].mim > thr && p[apex].mim - p[m].mim > thr) {
             end = m;
+            out->end_found = 1;
             break;
         }
     }
-    out->R_hf = p[start].re;
-    out->R_SEI = p[end].re - p[start].re;
+    out->R_hf = R_hf;
+    out->R_SEI = p[end].re - R_hf;
     out->R_diff = p[n - 1].re - p[end].re;
-    out->R_total = p[n - 1].re - p[start].re;
+    out->R_total = p[n - 1].re - R_hf;
     out->f_apex_Hz = p[apex].f;
     out->i_start = p[start].idx;
     out->i_apex = p[apex].idx;

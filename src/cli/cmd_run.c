@@ -271,9 +271,9 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
                stats.n_states, stats.steps, stats.res_evals, stats.jac_evals, wall);
         printf("output     %s (%zu rows)\n           %s\n           %s\n", path, rows, csv, json);
         if (spectra > 0)
-            printf("           %s (%d spectra) and eis_metrics.csv (R_SEI, R_diff per "
-                   "spectrum)\n",
-                   eis_path, spectra);
+            printf("           %s (%d spectra)\n           %s/eis_metrics.csv (R_SEI, R_diff "
+                   "per spectrum)\n",
+                   eis_path, spectra, outdir);
     }
 out:
     lmb_bdf_writer_close(ctx, bdf);

@@ -79,6 +79,7 @@ static const lmb_unit k_units[] = {
     {"mS/cm", "mS_cm", LMB_DIM_CONDUCTIVITY, 0.1, 0.0},
     {"S/cm", "S_cm", LMB_DIM_CONDUCTIVITY, 100.0, 0.0},
     {"m2/s", "m2_s", LMB_DIM_DIFFUSIVITY, 1.0, 0.0},
+    {"nm2/h", "nm2_h", LMB_DIM_DIFFUSIVITY, 1e-18 / 3600.0, 0.0}, /* parabolic film growth */
     {"cm2/s", "cm2_s", LMB_DIM_DIFFUSIVITY, CM2, 0.0},
     /* concentration, amount */
     {"mol/m3", "mol_m3", LMB_DIM_CONCENTRATION, 1.0, 0.0},

@@ -4,7 +4,8 @@
  * One row per frequency; spectra are numbered from 1 in the order written. Frequencies and
  * impedances carry 10 significant digits. Beside it, one row per spectrum with the study's
  * no-fit arc reading (lmb/eis.h) in <path without .csv>_metrics.csv:
- *   spectrum,cycle,step,time_s,R_hf_ohm,R_SEI_ohm,R_diff_ohm,R_total_ohm,f_apex_Hz
+ *   spectrum,cycle,step,time_s,R_hf_ohm,R_SEI_ohm,R_diff_ohm,R_total_ohm,f_apex_Hz,arc_end
+ * (arc_end: "minimum" or "lowest frequency", see lmb_arc_metrics.end_found)
  * (empty fields for a spectrum without a capacitive arc). Both files are written
  * complete-or-nothing (io/atomic.h).
  */
@@ -45,7 +46,7 @@ lmb_status lmb_eis_writer_open(lmb_ctx *ctx, const char *path, lmb_eis_writer **
     }
     w->failed = fputs("spectrum,cycle,step,time_s,frequency_Hz,Z_re_ohm,Z_im_ohm\n", w->af.f) < 0 ||
                 fputs("spectrum,cycle,step,time_s,R_hf_ohm,R_SEI_ohm,R_diff_ohm,R_total_ohm,"
-                      "f_apex_Hz\n",
+                      "f_apex_Hz,arc_end\n",
                       w->metrics.f) < 0;
     *out = w;
     return LMB_OK;
@@ -65,7 +66,7 @@ lmb_status lmb_eis_writer_append(lmb_ctx *ctx, lmb_eis_writer *w, int cycle, int
                     cycle, step, t_s, m.R_hf, m.R_SEI, m.R_diff, m.R_total, m.f_apex_Hz) < 0;
     else if (!w->failed)
         w->failed =
-            fprintf(w->metrics.f, "%d,%d,%d,%.15g,,,,,\n", w->spectra, cycle, step, t_s) < 0;
+            fprintf(w->metrics.f, "%d,%d,%d,%.15g,,,,,,\n", w->spectra, cycle, step, t_s) < 0;
     if (w->failed)
         LMB__FAIL(ctx, LMB_EIO, "%s: write failed", w->af.path);
     return LMB_OK;

@@ -61,6 +61,26 @@
             "ionic resistivity of the SEI film (r_SEI = resistivity x thickness)"),                \
         ROW(S ".double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.cdl_F_m2, 0, 0.01, 1e5,      \
             CLOSED, CLOSED, 10.0, SC, 0, "double-layer capacitance per true area"),                \
+        ROW(S ".mossy_fraction", "1", LMB_DIM_NONE, M.mossy_fraction, 0, 0.0, 1.0, CLOSED, CLOSED, \
+            0.0, SC, 0, "share of plated Li that grows mossy at low current (0 = all compact)"),   \
+        ROW(S ".mossy_fraction_max", "1", LMB_DIM_NONE, M.mossy_fraction_max, 0, 0.0, 1.0, CLOSED, \
+            CLOSED, 0.0, SC, 0, "share of plated Li that grows mossy at high current"),            \
+        ROW(S ".mossy_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.mossy_current_A_m2, 0, 1e-6,  \
+            1e5, CLOSED, CLOSED, 1.0, SC, 0,                                                       \
+            "plating current halfway between the low- and high-current mossy shares"),             \
+        ROW(S ".mossy_area_factor", "1", LMB_DIM_NONE, M.mossy_area_factor, 0, 0.0, 1e4, CLOSED,   \
+            CLOSED, 0.0, SC, 0, "true-area factor added per 1 mAh/cm2 of mossy Li"),               \
+        ROW(S ".mossy_reserve", "mAh/cm2", LMB_DIM_AREAL_CHARGE, M.mossy_reserve_C_m2, 0, 1e-6,    \
+            1e3, CLOSED, CLOSED, 0.01, SC, 0,                                                      \
+            "mossy Li at which stripping draws half from mossy Li, half from the bulk"),           \
+        ROW(S ".dead_fraction", "1", LMB_DIM_NONE, M.dead_fraction, 0, 0.0, 1.0, CLOSED, OPEN,     \
+            0.0, SC, 0, "share of the stripped mossy Li that loses contact (dead Li)"),            \
+        ROW(S ".sei_growth", "nm2/h", LMB_DIM_DIFFUSIVITY, M.sei_growth_m2_s, 0, 0.0, 1e9, CLOSED, \
+            CLOSED, 0.0, SC, 0, "parabolic SEI growth constant k: dL/dt = k / L"),                 \
+        ROW(S ".sei_fresh_thickness", "nm", LMB_DIM_LENGTH, M.sei_fresh_m, 0, 0.0, 1e4, CLOSED,    \
+            CLOSED, 2.0, SC, 0, "SEI that forms at once on freshly exposed Li"),                   \
+        ROW(S ".sei_molar_volume", "cm3/mol", LMB_DIM_MOLAR_VOLUME, M.sei_molar_volume_m3_mol, 0,  \
+            1.0, 1e3, CLOSED, CLOSED, 30.0, SC, 0, "SEI volume per mole of Li it holds"),          \
         ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
             1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
             "mass of coating per geometric area (required when a coating is given)"),              \

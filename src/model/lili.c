@@ -35,8 +35,9 @@
  * conservation; the choice keeps the V row next to the cells it touches).
  *
  * State layout (banded: every equation involves only neighbouring states):
- *   [qF_neg, dphi_neg, iF_neg, ie_neg] [c_0, phi_0 (, dphi_0, iF_0)] ... [c_{n-1}, phi_{n-1} (...)]
- *   [ie_pos, iF_pos, dphi_pos, V, I, qF_pos, Q, E]
+ *   [Qs, Qd, Qc, L, Qh, qF, dphi, iF, ie]_neg [c_0, phi_0 (, dphi_0, iF_0)] ...
+ *   [ie, iF, dphi, Qh, L, Qc, Qd, Qs]_pos [V, I, qF_pos, Q, E]
+ * (Q*: compact, mossy, dead and SEI Li; L the SEI thickness), half-bandwidth 8.
  */
 #include "model/lili.h"
 
@@ -46,6 +47,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LMB__MAH_CM2         36000.0 /* [C/m2] 1 mAh/cm2 */
+#define LMB__SEI_MIN_M       1e-9    /* [m] floor of the film thickness in the parabolic law */
+#define LMB__RATE_SMOOTH     1e-3    /* [A/m2] width of the smooth plating/stripping switch */
+#define LMB__LI_MOLAR_VOLUME 1.30e-5 /* [m3/mol] Li metal (PHYSICS.md) */
 
 typedef struct lili_model {
     lmb__model base;
@@ -90,6 +96,52 @@ double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
     return surface_c(L, y, side);
 }
 
+/*
+ * Morphology and degradation of a Li electrode, as rates of its inventories (all per geometric
+ * area, anodic iF > 0 strips):
+ *   plating p = max(-iF, 0): a share f_h = f0 + (f_max - f0) x/(1 + x), x = p/i_h, grows mossy
+ *   stripping q = max(iF, 0): mossy Li goes first, s_h = Q_h/(Q_h + Q*) of q; for each unit of
+ *     mossy Li stripped, f_dead more lose contact and become dead Li
+ *   true area a_f = a_f0 + m_a Q_h / (1 mAh/cm2): mossy Li is what carries the extra area
+ *   SEI: d(a_f L)/dt = a_f k/L + L_fresh (da_f/dt)+, its Li dQ_SEI/dt = (F/V_SEI) times that,
+ *     taken from the compact Li (area lost with stripped mossy Li takes its film with it)
+ *   dQ_c/dt = (1 - f_h) p - (1 - s_h) q - dQ_SEI/dt
+ * so that d(Q_c + Q_h + Q_dead + Q_SEI)/dt = -iF exactly: lithium is conserved.
+ */
+static void degradation_residual(const lmb__li_degradation *dg, const double *y, const double *yp,
+                                 double iF, double a_f, double *r) {
+    /* smooth plating and stripping rates (p - q = -iF exactly; no kink at iF = 0, which would
+     * cost the integrator an error-test failure at every current reversal) */
+    double root = sqrt(iF * iF + LMB__RATE_SMOOTH * LMB__RATE_SMOOTH);
+    double p = 0.5 * (root - iF), q = 0.5 * (root + iF);
+    double x = p / dg->i_h;
+    double f_h = dg->f0 + (dg->f_max - dg->f0) * x / (1.0 + x);
+    double Qh = fmax(y[dg->iQh], 0.0);
+    double s_h = Qh / (Qh + dg->q_star);
+    double dQh = f_h * p - (1.0 + dg->f_dead) * s_h * q;
+    double da = dg->m_a * dQh / LMB__MAH_CM2;
+    double da_plus = da > 0.0 ? da : 0.0;
+    double L_sei = y[dg->iL];
+    double grow = a_f * dg->k_sei / (L_sei + LMB__SEI_MIN_M) + dg->L_fresh * da_plus;
+    double dQs = dg->F_V * grow;
+    r[dg->iQh] = yp[dg->iQh] - dQh;
+    r[dg->iQd] = yp[dg->iQd] - dg->f_dead * s_h * q;
+    r[dg->iL] =
+        yp[dg->iL] - (dg->k_sei / (L_sei + LMB__SEI_MIN_M) + (dg->L_fresh - L_sei) * da_plus / a_f);
+    r[dg->iQs] = yp[dg->iQs] - dQs;
+    r[dg->iQc] = yp[dg->iQc] - ((1.0 - f_h) * p - (1.0 - s_h) * q - dQs);
+}
+
+double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    return dg->af0 + dg->m_a * fmax(y[dg->iQh], 0.0) / LMB__MAH_CM2;
+}
+
+double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    return y[dg->iQc] + y[dg->iQh] + y[dg->iQd] + y[dg->iQs] + y[L->i_qF[side]];
+}
+
 static int residual(const lmb__model *m, double t, const double *y, const double *yp, double *r) {
     (void)t;
     const lmb__lili *L = lmb__lili_of(m);
@@ -132,7 +184,14 @@ static int residual(const lmb__model *m, double t, const double *y, const double
 
     /* the two planar Li interfaces */
     for (int s = 0; s < 2; s++) {
-        const lmb__li_interface *li = &L->li[s];
+        const lmb__li_degradation *dg = &L->deg[s];
+        /* the interface on its present true area with its present film */
+        lmb__li_interface li_now = L->li[s];
+        double a_f = lmb__lili_area_factor(L, y, s), L_sei = y[dg->iL];
+        li_now.area_factor = a_f;
+        li_now.r_sei = dg->rho_sei * L_sei / a_f;
+        li_now.cdl = dg->cdl_true * a_f;
+        const lmb__li_interface *li = &li_now;
         double cs = surface_c(L, y, s);
         if (!(cs > 0.0))
             return 1;
@@ -152,6 +211,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         r[L->i_iF[s]] = iF - lmb__li_bv(li, L->f, eta, cs);
         r[L->i_dphi[s]] = li->cdl * yp[L->i_dphi[s]] + iF - i_anodic;
         r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
+        degradation_residual(dg, y, yp, iF, a_f, r);
         /* charge balance of the first/last cell: the interface face */
         if (s == LMB_SIDE_NEG)
             r[ip[k]] -= ie;
@@ -277,6 +337,12 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->k_pos_face = n_coat[1] > 0 && L->a[n - 1] > 0.0 ? n - n_coat[1] : -1;
 
     int idx = 0;
+    /* negative electrode's inventories first, away from the cells */
+    L->deg[0].iQs = idx++;
+    L->deg[0].iQd = idx++;
+    L->deg[0].iQc = idx++;
+    L->deg[0].iL = idx++;
+    L->deg[0].iQh = idx++;
     L->i_qF[0] = idx++;
     L->i_dphi[0] = idx++;
     L->i_iF[0] = idx++;
@@ -290,6 +356,11 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->i_ie[1] = idx++;
     L->i_iF[1] = idx++;
     L->i_dphi[1] = idx++;
+    L->deg[1].iQh = idx++;
+    L->deg[1].iL = idx++;
+    L->deg[1].iQc = idx++;
+    L->deg[1].iQd = idx++;
+    L->deg[1].iQs = idx++;
     m->iV = idx++;
     L->i_V = m->iV;
     m->iI = idx++;
@@ -321,6 +392,31 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
             m->atol[L->idp[k]] = num->atol_phi;
             m->atol[L->iif[k]] = num->atol_i;
         }
+    }
+    for (int sd = 0; sd < 2; sd++) {
+        lmb__li_degradation *dg = &L->deg[sd];
+        const lmb_li_params *e = el[sd];
+        dg->af0 = e->area_factor;
+        dg->rho_sei = e->sei_resistivity_ohm_m;
+        dg->cdl_true = e->cdl_F_m2;
+        dg->f0 = e->mossy_fraction;
+        dg->f_max = e->mossy_fraction_max;
+        dg->i_h = e->mossy_current_A_m2;
+        dg->m_a = e->mossy_area_factor;
+        dg->q_star = e->mossy_reserve_C_m2;
+        dg->f_dead = e->dead_fraction;
+        dg->k_sei = e->sei_growth_m2_s;
+        dg->L_fresh = e->sei_fresh_m;
+        dg->F_V = LMB_FARADAY / e->sei_molar_volume_m3_mol;
+        int inv[5] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs};
+        for (int j = 0; j < 5; j++) {
+            m->is_diff[inv[j]] = 1.0;
+            m->atol[inv[j]] = num->atol_i; /* [C/m2] */
+        }
+        m->atol[dg->iL] = 1e-12; /* [m] */
+        m->y0[dg->iQc] = e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
+        m->y0[dg->iL] = e->sei_thickness_m;
+        m->y0[dg->iQs] = dg->F_V * dg->af0 * e->sei_thickness_m;
     }
     m->atol[m->iV] = num->atol_phi;
     m->atol[m->iI] = num->atol_i;

@@ -14,11 +14,30 @@
 
 enum { LMB_SIDE_NEG = 0, LMB_SIDE_POS = 1 };
 
+/* Morphology and degradation of one Li electrode (PHYSICS.md sections 3-4; see lili.c). */
+typedef struct lmb__li_degradation {
+    double af0;                 /* [1] true-area factor of the fresh electrode */
+    double rho_sei;             /* [ohm m] film resistivity */
+    double cdl_true;            /* [F/m2] double-layer capacitance per true area */
+    double f0;                  /* [1] mossy share of plating at low current */
+    double f_max;               /* [1] mossy share of plating at high current */
+    double i_h;                 /* [A/m2] current scale of the mossy share */
+    double m_a;                 /* [1] area factor per 1 mAh/cm2 of mossy Li */
+    double q_star;              /* [C/m2] mossy reserve of the stripping split */
+    double f_dead;              /* [1] isolated share of stripped mossy Li */
+    double k_sei;               /* [m2/s] parabolic growth constant */
+    double L_fresh;             /* [m] film on freshly exposed area */
+    double F_V;                 /* [C/m3] F / SEI molar volume: Li charge per SEI volume */
+    int iQc, iQh, iQd, iL, iQs; /* states: compact, mossy, dead Li [C/m2], SEI thickness [m],
+                                   SEI Li [C/m2] */
+} lmb__li_degradation;
+
 typedef struct lmb__lili {
     lmb__mesh mesh;
     lmb__electrolyte el;
     lmb__li_interface li[2]; /* [LMB_SIDE_NEG], [LMB_SIDE_POS] */
-    double f;                /* [1/V] F/(R T) */
+    lmb__li_degradation deg[2];
+    double f; /* [1/V] F/(R T) */
     /* state layout */
     int i_qF[2], i_dphi[2], i_iF[2], i_ie[2];
     /* per cell k: c_k = y[ic[k]], phi_k = y[ip[k]]; in a reactive coating cell also the
@@ -43,6 +62,14 @@ double lmb__lili_salt(const lmb__lili *L, const double *y);
 /* Concentration [mol/m3] and potential phi_e [V] at the electrode interface of a side. */
 double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side);
 double lmb__lili_surface_phi(const lmb__lili *L, const double *y, int side);
+
+/* Lithium inventory of one electrode's side as charge per geometric area [C/m2]: compact +
+ * mossy + dead + SEI Li + the Faradaic charge it has given to the electrolyte. Constant in time
+ * (the conservation test). */
+double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side);
+
+/* True-area factor of a side at state y. */
+double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side);
 
 /* Ohmic resistance of the electrolyte path per area, sum of h/kappa_eff [ohm m2]. */
 double lmb__lili_ohmic_area_resistance(const lmb__lili *L);

@@ -62,7 +62,17 @@ typedef struct lmb_li_params {
     double sei_thickness_m;       /* [m] */
     double sei_resistivity_ohm_m; /* [ohm m] */
     double cdl_F_m2;              /* [F/m2] double-layer capacitance per geometric area */
-    lmb_layer_params coating;     /* porous coating on this electrode (present = 0 if none) */
+    /* morphology and degradation (PHYSICS.md sections 3-4); all zero = a flat, stable electrode */
+    double mossy_fraction;          /* [1] share of plated Li that grows mossy at low current */
+    double mossy_fraction_max;      /* [1] share that grows mossy at high current */
+    double mossy_current_A_m2;      /* [A/m2] current halfway between the two shares */
+    double mossy_area_factor;       /* [1] true-area factor added per 1 mAh/cm2 of mossy Li */
+    double mossy_reserve_C_m2;      /* [C/m2] mossy Li below which stripping turns to the bulk */
+    double dead_fraction;           /* [1] share of stripped mossy Li that is isolated (dead) */
+    double sei_growth_m2_s;         /* [m2/s] parabolic SEI growth constant, dL/dt = k / L */
+    double sei_fresh_m;             /* [m] film that forms at once on freshly exposed area */
+    double sei_molar_volume_m3_mol; /* [m3/mol] SEI volume per mole of Li it holds */
+    lmb_layer_params coating;       /* porous coating on this electrode (present = 0 if none) */
 } lmb_li_params;
 
 /* Numerical settings: part of the cell file so that a run is reproducible from it alone. */

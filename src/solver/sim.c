@@ -35,6 +35,7 @@ SUNContext_Create and removed IDASetErrHandlerFn"
 #include <sunlinsol/sunlinsol_band.h>
 #include <sunmatrix/sunmatrix_band.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,9 +400,10 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
     int flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
     if (!flag)
         flag = IDASetStopTime(sim->ida, t_end);
-    /* tout1 only sets the direction and scale of the IC calculation; it must not be within
-     * rounding of t, however short the step or late the time */
-    double tout1 = sim->t + fmax(fmin(1.0, 0.5 * (t_end - sim->t)), 1e-9 * fabs(sim->t) + 1e-12);
+    /* A short tout1: IDACalcIC's Newton matrix is J + M/h with h a fraction of tout1 - t, which
+     * must let M/h dominate the differential columns even where M is small (the double layers
+     * of thin reactive coating cells); IDA needs |tout1 - t| above rounding of t. */
+    double tout1 = sim->t + fmax(fmin(1e-6, 0.5 * (t_end - sim->t)), 1e-14 * fabs(sim->t));
     if (!flag)
         flag = IDACalcIC(sim->ida, IDA_YA_YDP_INIT, tout1);
     if (!flag)
@@ -438,14 +440,14 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         }
         /* IDA accepts steps so small that t + h == t in floating point (it only warns): a
          * solution racing to a singularity would then never end. LMB_STALL_STEPS steps in a row
-         * that advance t by less than 1e-12 of its magnitude count as a failure. */
-        stalled = tret - sim->t <= 1e-12 * fmax(1.0, fabs(sim->t)) ? stalled + 1 : 0;
+         * that advance t by no more than a few rounding units of t count as a failure. */
+        stalled = tret - sim->t <= 4.0 * DBL_EPSILON * fabs(sim->t) ? stalled + 1 : 0;
         sim->t = tret;
         if (stalled >= LMB_STALL_STEPS) {
             st = lmb__ctx_fail(ctx, LMB_ESOLVER,
                                "the solver stalled at t = %.9g s (step %d, cycle %d, V = %.6g V, "
-                               "I = %.6g A): %d steps in a row advanced time by less than 1e-12 "
-                               "of it; the state is close to a singularity (a concentration "
+                               "I = %.6g A): %d steps in a row did not advance time beyond "
+                               "rounding; the state is close to a singularity (a concentration "
                                "reaching zero?)",
                                sim->t, sim->step_count, sim->cycle_count, y[m->iV],
                                y[m->iI] * m->area_m2, LMB_STALL_STEPS);

@@ -56,6 +56,7 @@ static void test_separated_parts(void **state) {
     within(m.R_SEI, 170.0, 2.5e-2, "R_SEI");
     within(m.R_diff, 50.0, 7e-2, "R_diff");
     within(m.R_total, m.R_SEI + m.R_diff, 1e-12, "R_total = R_SEI + R_diff");
+    assert_int_equal(m.end_found, 1);
     within(m.f_apex_Hz, 360.0, 0.13, "apex frequency (grid of 10 per decade)");
     /* the order of the points does not matter */
     double fr[NF], rr[NF], ir[NF];
@@ -126,6 +127,37 @@ static void test_model_spectrum(void **state) {
     lmb_ctx_free(ctx);
 }
 
+/* An inductive loop above the arc: R_hf is where -Z'' crosses zero, not the most inductive
+ * point; two overlapping arcs without a minimum between them are merged and say so. */
+static void test_inductive_and_merged(void **state) {
+    (void)state;
+    double f[NF], re[NF], im[NF];
+    synthetic(5.0, 170.0, 360.0, 50.0, 10.0, f, re, im);
+    for (int k = 0; k < NF; k++) { /* L = 2 uH in parallel with 2 ohm, in series */
+        double complex zl = I * 2.0 * PI_ * f[k] * 2e-6;
+        double complex z = zl * 2.0 / (zl + 2.0);
+        re[k] += creal(z);
+        im[k] += cimag(z);
+    }
+    lmb_arc_metrics m;
+    assert_int_equal(lmb_eis_arc_metrics(NULL, f, re, im, NF, &m), LMB_OK);
+    /* the crossing: 5 ohm plus the loop's real part where its reactance meets the arc's */
+    assert_true(m.R_hf > 5.0 && m.R_hf < 5.5);
+    within(m.R_SEI, 170.0, 3e-2, "R_SEI behind an inductive loop");
+    assert_int_equal(m.end_found, 1);
+    /* two arcs of 100 ohm with apexes a factor 3 apart: no minimum between them */
+    for (int k = 0; k < NF; k++) {
+        double w = 2.0 * PI_ * f[k];
+        double complex z =
+            100.0 / (1.0 + I * w * 100.0 * 1e-5) + 100.0 / (1.0 + I * w * 100.0 * 3e-5);
+        re[k] = creal(z);
+        im[k] = cimag(z);
+    }
+    assert_int_equal(lmb_eis_arc_metrics(NULL, f, re, im, NF, &m), LMB_OK);
+    assert_int_equal(m.end_found, 0);
+    within(m.R_SEI, 200.0, 1e-3, "merged arcs");
+}
+
 static void test_errors(void **state) {
     (void)state;
     lmb_ctx *ctx = NULL;
@@ -145,9 +177,8 @@ static void test_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_separated_parts),
-        cmocka_unit_test(test_noise),
-        cmocka_unit_test(test_model_spectrum),
+        cmocka_unit_test(test_separated_parts), cmocka_unit_test(test_noise),
+        cmocka_unit_test(test_model_spectrum),  cmocka_unit_test(test_inductive_and_merged),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -455,6 +455,106 @@ static void test_reactive_coating(void **state) {
     assert_true(v_end[1] > 0.0 && v_end[1] < v_end[0]);
 }
 
+/*
+ * Consistent initial conditions with thin reactive coating cells (graded 20-cell coatings, small
+ * active fractions): the double layers of those cells have tiny capacitances, which the IC
+ * calculation must still handle at every current step, including after a long rest.
+ */
+static void test_reactive_coating_steps(void **state) {
+    (void)state;
+    const double fractions[] = {0.001, 0.01, 0.1};
+    for (int k = 0; k < 3; k++) {
+        fixture fx;
+        assert_int_equal(lmb_ctx_create(&fx.ctx), LMB_OK);
+        assert_int_equal(lmb_cell_load(fx.ctx, "li-li:cspbcl3-2mg", &fx.cell), LMB_OK);
+        lmb_params *p = lmb__cell_params_mut(fx.cell);
+        p->num.mesh_ratio = 1.4;
+        p->neg.coating.cells = p->pos.coating.cells = 20;
+        p->neg.coating.active_fraction = p->pos.coating.active_fraction = fractions[k];
+        start(&fx);
+        const double I = 10.0 * p->area_m2;
+        run(&fx, LMB_CONTROL_CURRENT, -I, 600.0);
+        run(&fx, LMB_CONTROL_REST, 0.0, 1e7);
+        run(&fx, LMB_CONTROL_CURRENT, I, 600.0);
+        finish(&fx);
+    }
+}
+
+/* ---- morphology and degradation ---- */
+
+/*
+ * Degradation switched on at both electrodes (half of the plated Li mossy, 4.9 area factor per
+ * mAh/cm2 of it, 10 % of stripped mossy Li isolated, parabolic SEI growth):
+ *  - lithium is conserved at each electrode (compact + mossy + dead + SEI Li + Faradaic charge)
+ *    to 1e-9 of its inventory over 10 cycles: the rate laws add up to -iF exactly;
+ *  - dead Li and the SEI only grow;
+ *  - after the first plating the plated electrode's true area is 1 + 4.9 x 0.5 = 3.45 and its new
+ *    area carries the fresh 2 nm film, so the arc of the OCV spectrum shrinks to what the state's
+ *    film and area give (within 3 %; the study's 71 % drop of R_SEI is this mechanism).
+ */
+static void test_degradation(void **state) {
+    (void)state;
+    fixture fx;
+    lmb_params *p = base_cell(&fx, 16e-6, 0.41, 7.0, 20);
+    lmb_li_params *el[2] = {&p->neg, &p->pos};
+    for (int k = 0; k < 2; k++) {
+        el[k]->mossy_fraction = el[k]->mossy_fraction_max = 0.5;
+        el[k]->mossy_area_factor = 4.9;
+        el[k]->dead_fraction = 0.1;
+        el[k]->sei_growth_m2_s = 100e-18 / 3600.0; /* 100 nm2/h */
+        el[k]->sei_fresh_m = 2e-9;
+    }
+    const double A = p->area_m2, I = 10.0 * A;
+    start(&fx);
+    const lmb__lili *Lm = model(&fx);
+    const double *y = lmb__sim_y(fx.sim);
+    double inv0[2] = {lmb__lili_li_inventory(Lm, y, 0), lmb__lili_li_inventory(Lm, y, 1)};
+    double f[61], zr[61], zi[61];
+    for (int k = 0; k < 61; k++)
+        f[k] = pow(10.0, 6.0 - 0.1 * k);
+    lmb_arc_metrics m0, m1;
+    assert_int_equal(lmb_sim_impedance(fx.ctx, fx.sim, f, 61, zr, zi), LMB_OK);
+    assert_int_equal(lmb_eis_arc_metrics(fx.ctx, f, zr, zi, 61, &m0), LMB_OK);
+    run(&fx, LMB_CONTROL_CURRENT, -I, 3600.0); /* plate the positive (working) electrode */
+    run(&fx, LMB_CONTROL_REST, 0.0, 600.0);
+    y = lmb__sim_y(fx.sim);
+    double a_pos = lmb__lili_area_factor(Lm, y, LMB_SIDE_POS);
+    assert_rel(a_pos, 3.45, 1e-3, "area factor after plating 1 mAh/cm2");
+    assert_int_equal(lmb_sim_impedance(fx.ctx, fx.sim, f, 61, zr, zi), LMB_OK);
+    assert_int_equal(lmb_eis_arc_metrics(fx.ctx, f, zr, zi, 61, &m1), LMB_OK);
+    double r_int[2];
+    for (int s = 0; s < 2; s++) {
+        double L_sei = y[Lm->deg[s].iL], a = lmb__lili_area_factor(Lm, y, s);
+        r_int[s] = (2e5 * L_sei + RT_F / el[s]->i0_A_m2) / a / A;
+    }
+    print_message("arc width: fresh %.2f ohm, after plating %.2f ohm (state: %.2f ohm)\n",
+                  m0.R_SEI, m1.R_SEI, r_int[0] + r_int[1]);
+    assert_rel(m1.R_SEI, r_int[0] + r_int[1], 3e-2, "arc width from the state");
+    assert_true(m1.R_SEI < 0.75 * m0.R_SEI); /* the film on the stripped side grew meanwhile */
+
+    double dead_prev = 0.0, L_prev = 0.0, worst = 0.0;
+    for (int c = 0; c < 10; c++) {
+        run(&fx, LMB_CONTROL_CURRENT, I, 3600.0);
+        run(&fx, LMB_CONTROL_CURRENT, -I, 3600.0);
+        y = lmb__sim_y(fx.sim);
+        for (int s = 0; s < 2; s++)
+            worst = fmax(worst, fabs(lmb__lili_li_inventory(Lm, y, s) - inv0[s]) / inv0[s]);
+        /* the SEI's Li only grows; its mean thickness may fall as fresh area is plated */
+        double dead = y[Lm->deg[1].iQd] + y[Lm->deg[0].iQd];
+        double L_sei = y[Lm->deg[0].iQs];
+        if (!(dead > dead_prev && L_sei > L_prev))
+            fail_msg("cycle %d: dead %.6g (was %.6g) C/m2, SEI Li %.6g (was %.6g) C/m2", c, dead,
+                     dead_prev, L_sei, L_prev);
+        dead_prev = dead;
+        L_prev = L_sei;
+    }
+    print_message("10 cycles: Li inventory drift %.2e relative; dead Li %.4f mAh/cm2; SEI Li %.4f "
+                  "mAh/cm2 on the negative electrode\n",
+                  worst, dead_prev / 36000.0, L_prev / 36000.0);
+    assert_true(worst < 1e-9);
+    finish(&fx);
+}
+
 /* ---- the band of the Jacobian ---- */
 
 /* Every non-zero of a dense finite-difference Jacobian lies inside the detected band. */
@@ -494,7 +594,8 @@ static void test_bandwidth(void **state) {
     mm->control = LMB_CONTROL_REST;
     free(y);
     assert_int_equal(outside, 0);
-    assert_true(mu <= 4 && ml <= 4);
+    print_message("half-bandwidths: upper %d, lower %d\n", mu, ml);
+    assert_true(mu <= 10 && ml <= 10); /* the layout in lili.c keeps every coupling local */
     finish(&fx);
 }
 
@@ -534,6 +635,8 @@ int main(void) {
         cmocka_unit_test(test_sand_time),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_reactive_coating),
+        cmocka_unit_test(test_reactive_coating_steps),
+        cmocka_unit_test(test_degradation),
         cmocka_unit_test(test_bandwidth),
         cmocka_unit_test(test_step_ends),
     };
