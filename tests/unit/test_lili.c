@@ -527,8 +527,8 @@ static void test_degradation(void **state) {
         double L_sei = y[Lm->deg[s].iL], a = lmb__lili_area_factor(Lm, y, s);
         r_int[s] = (2e5 * L_sei + RT_F / el[s]->i0_A_m2) / a / A;
     }
-    print_message("arc width: fresh %.2f ohm, after plating %.2f ohm (state: %.2f ohm)\n",
-                  m0.R_SEI, m1.R_SEI, r_int[0] + r_int[1]);
+    print_message("arc width: fresh %.2f ohm, after plating %.2f ohm (state: %.2f ohm)\n", m0.R_SEI,
+                  m1.R_SEI, r_int[0] + r_int[1]);
     assert_rel(m1.R_SEI, r_int[0] + r_int[1], 3e-2, "arc width from the state");
     assert_true(m1.R_SEI < 0.75 * m0.R_SEI); /* the film on the stripped side grew meanwhile */
 
