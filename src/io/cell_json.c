@@ -450,6 +450,47 @@ const char *lmb_preset_name(int i) {
     return (i >= 0 && i < lmb__preset_count) ? lmb__presets[i].name : NULL;
 }
 
+/*
+ * Coating-loading variants of a preset: "li-li:cspbcl3-4mg" is the preset "li-li:cspbcl3-<M>mg"
+ * with both coatings' loading set to 4 mg/cm2 (the study simulates 1, 2 and 4 mg/cm2 from one
+ * parameter set in which only the loading changes). Returns LMB_ENOTFOUND when the name is not
+ * of that form or no such preset exists, without touching the context.
+ */
+static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell **out) {
+    const char *dash = strrchr(name, '-');
+    if (!dash)
+        return LMB_ENOTFOUND;
+    char *end = NULL;
+    double mg = strtod(dash + 1, &end);
+    if (end == dash + 1 || strcmp(end, "mg") != 0 || dash[1] == '-' || dash[1] == '+')
+        return LMB_ENOTFOUND;
+    size_t stem = (size_t)(dash - name) + 1; /* "li-li:cspbcl3-" */
+    for (int i = 0; i < lmb__preset_count; i++) {
+        const char *pn = lmb__presets[i].name;
+        if (strncmp(pn, name, stem) != 0)
+            continue;
+        char *pend = NULL;
+        strtod(pn + stem, &pend);
+        if (pend == pn + stem || strcmp(pend, "mg") != 0)
+            continue;
+        lmb_status st = lmb_cell_parse(ctx, lmb__presets[i].json, pn, out);
+        if (st == LMB_OK)
+            st = lmb_cell_set(ctx, *out, "negative.coating.loading_mg_cm2", mg);
+        if (st == LMB_OK)
+            st = lmb_cell_set(ctx, *out, "positive.coating.loading_mg_cm2", mg);
+        if (st != LMB_OK) {
+            lmb__ctx_prefix_error(ctx, name);
+            lmb_cell_free(*out);
+            *out = NULL;
+            return st == LMB_ENOTFOUND ? LMB_EINVAL : st;
+        }
+        lmb_params *p = lmb__cell_params_mut(*out);
+        snprintf(p->name, sizeof p->name, "%s", name);
+        return LMB_OK;
+    }
+    return LMB_ENOTFOUND;
+}
+
 lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **out) {
     if (out)
         *out = NULL;
@@ -462,14 +503,17 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
         for (int i = 0; i < lmb__preset_count; i++)
             if (strcmp(lmb__presets[i].name, path_or_preset) == 0)
                 return lmb_cell_parse(ctx, lmb__presets[i].json, lmb__presets[i].name, out);
+        lmb_status vst = load_loading_variant(ctx, path_or_preset, out);
+        if (vst != LMB_ENOTFOUND)
+            return vst;
         char list[512] = "";
         for (int i = 0; i < lmb__preset_count; i++) {
             size_t k = strlen(list);
             snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", lmb__presets[i].name);
         }
         LMB__FAIL(ctx, LMB_ENOTFOUND,
-                  "unknown preset '%s' (presets: %s; a file whose name has a ':' is read as "
-                  "./NAME)",
+                  "unknown preset '%s' (presets: %s; coated presets take any loading, e.g. "
+                  "li-li:cspbcl3-4mg; a file whose name has a ':' is read as ./NAME)",
                   shown, list[0] ? list : "none");
     }
     char *text;

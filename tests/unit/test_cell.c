@@ -694,8 +694,26 @@ static void test_load_files(void **state) {
 
     assert_int_equal(lmb_cell_load(g_ctx, "li-li:nope", &c), LMB_ENOTFOUND);
     assert_string_equal(lmb_ctx_errmsg(g_ctx),
-                        "unknown preset 'li-li:nope' (presets: li-li:bare, li-li:cspbcl3-2mg; a "
-                        "file whose name has a ':' is read as ./NAME)");
+                        "unknown preset 'li-li:nope' (presets: li-li:bare, li-li:cspbcl3-2mg; "
+                        "coated presets take any loading, e.g. li-li:cspbcl3-4mg; a file whose "
+                        "name has a ':' is read as ./NAME)");
+    /* loading variants of the coated preset: only the loading (and so the thickness) changes */
+    lmb_cell *c2 = NULL, *c4 = NULL;
+    assert_int_equal(lmb_cell_load(g_ctx, "li-li:cspbcl3-2mg", &c2), LMB_OK);
+    assert_int_equal(lmb_cell_load(g_ctx, "li-li:cspbcl3-4mg", &c4), LMB_OK);
+    assert_string_equal(lmb_cell_name(c4), "li-li:cspbcl3-4mg");
+    const lmb_params *p2 = lmb__cell_params(c2), *p4 = lmb__cell_params(c4);
+    assert_close(p4->neg.coating.loading_kg_m2, 0.04, 1e-15);
+    assert_close(p4->pos.coating.loading_kg_m2, 0.04, 1e-15);
+    assert_close(p4->neg.coating.thickness_m, 2.0 * p2->neg.coating.thickness_m, 1e-18);
+    assert_close(p4->neg.i0_A_m2, p2->neg.i0_A_m2, 0);
+    lmb_cell_free(c2);
+    lmb_cell_free(c4);
+    assert_int_equal(lmb_cell_load(g_ctx, "li-li:cspbcl3-0mg", &c), LMB_ERANGE);
+    assert_non_null(strstr(lmb_ctx_errmsg(g_ctx), "li-li:cspbcl3-0mg: "));
+    assert_null(c);
+    assert_int_equal(lmb_cell_load(g_ctx, "li-li:bare-2mg", &c), LMB_ENOTFOUND);
+    assert_int_equal(lmb_cell_load(g_ctx, "li-li:cspbcl3--1mg", &c), LMB_ENOTFOUND);
     assert_int_equal(lmb_cell_load(g_ctx, NULL, &c), LMB_EINVAL);
     assert_int_equal(lmb_cell_load(g_ctx, "x", NULL), LMB_EINVAL);
     assert_int_equal(lmb_cell_parse(g_ctx, NULL, "x", &c), LMB_EINVAL);
