@@ -81,6 +81,10 @@
             CLOSED, 2.0, SC, 0, "SEI that forms at once on freshly exposed Li"),                   \
         ROW(S ".sei_molar_volume", "cm3/mol", LMB_DIM_MOLAR_VOLUME, M.sei_molar_volume_m3_mol, 0,  \
             1.0, 1e3, CLOSED, CLOSED, 30.0, SC, 0, "SEI volume per mole of Li it holds"),          \
+        ROW(S ".dead_porosity", "1", LMB_DIM_NONE, M.dead_porosity, 0, 0.05, 0.99, CLOSED, CLOSED, \
+            0.6, SC, 0, "electrolyte fraction of the porous dead-Li layer"),                       \
+        ROW(S ".dead_bruggeman", "1", LMB_DIM_NONE, M.dead_bruggeman, 0, 0.0, 10.0, CLOSED,        \
+            CLOSED, 1.5, SC, 0, "Bruggeman exponent of the dead-Li layer, tortuosity eps^-b"),     \
         ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
             1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
             "mass of coating per geometric area (required when a coating is given)"),              \
@@ -139,6 +143,13 @@ static const lmb__param_row k_rows[] = {
         1.5, LMB__SCOPE_CELL, 0, "Bruggeman exponent b, tau = eps^-b (used if macmullin = 0)"),
     ROW("separator.cells", "1", LMB_DIM_NONE, separator.cells, 1, 1.0, 2000.0, CLOSED, CLOSED, 20.0,
         LMB__SCOPE_CELL, 0, "finite volumes across the separator"),
+    ROW("separator.short_thickness", "um", LMB_DIM_LENGTH, short_thickness_m, 0, 0.0, 1e4, CLOSED,
+        CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        "porous dead-Li layer thickness (both electrodes together) at which the cell shorts "
+        "through the separator (0 = never)"),
+    ROW("separator.short_resistance", "ohm", LMB_DIM_RESISTANCE, short_resistance_ohm, 0, 1e-3, 1e9,
+        CLOSED, CLOSED, 10.0, LMB__SCOPE_CELL, 0,
+        "resistance of the short-circuit path once it has formed"),
     LI_ROWS("electrodes", neg, LMB__SCOPE_ELECTRODES),
     LI_ROWS("negative", neg, LMB__SCOPE_NEG),
     LI_ROWS("positive", pos, LMB__SCOPE_POS),

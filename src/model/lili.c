@@ -53,6 +53,8 @@
 #define LMB__RATE_SMOOTH     1e-3    /* [A/m2] width of the smooth plating/stripping switch */
 #define LMB__LI_MOLAR_VOLUME 1.30e-5 /* [m3/mol] Li metal (PHYSICS.md) */
 
+double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
+
 typedef struct lili_model {
     lmb__model base;
     lmb__lili L;
@@ -80,16 +82,35 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
 /* The surface concentration from N- = 0 across the boundary half cell. Closed form for constant
  * properties; with concentration-dependent D or t+ it becomes implicit, and c_s should then be
  * a state of its own (it stays inside the band). */
+/*
+ * The transport factor [1/m] between the first (last) cell centre and the Li surface: the
+ * boundary half cell in series with the porous dead-Li layer on the electrode, of thickness
+ * L_p = Q_dead V_Li / (F (1 - eps_p)) and eps/tau = eps_p^(1 + b). The layer is quasi-static
+ * (no storage): its diffusion time L_p^2 tau / (D eps) is ~2 min at 100 um, short against a
+ * half cycle. It adds ionic and diffusion resistance and lowers the limiting current.
+ */
+static double boundary_g(const lmb__lili *L, const double *y, int side) {
+    double g = side == LMB_SIDE_NEG ? L->mesh.g_left : L->mesh.g_right;
+    double Lp = lmb__lili_dead_layer(L, y, side);
+    return Lp > 0.0 ? 1.0 / (1.0 / g + Lp / L->deg[side].f_dead_layer) : g;
+}
+
+double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    return fmax(y[dg->iQd], 0.0) * LMB__LI_MOLAR_VOLUME / (LMB_FARADAY * (1.0 - dg->eps_dead));
+}
+
 static double surface_c(const lmb__lili *L, const double *y, int side) {
     const lmb__mesh *M = &L->mesh;
+    double g = boundary_g(L, y, side);
     if (side == LMB_SIDE_NEG) {
         double c = y[L->ic[0]];
         return c + (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[0]] /
-                       (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_left);
+                       (LMB_FARADAY * lmb__el_D(&L->el, c) * g);
     }
     double c = y[L->ic[M->n - 1]];
     return c - (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[1]] /
-                   (LMB_FARADAY * lmb__el_D(&L->el, c) * M->g_right);
+                   (LMB_FARADAY * lmb__el_D(&L->el, c) * g);
 }
 
 double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
@@ -130,6 +151,22 @@ static void degradation_residual(const lmb__li_degradation *dg, const double *y,
         yp[dg->iL] - (dg->k_sei / (L_sei + LMB__SEI_MIN_M) + (dg->L_fresh - L_sei) * da_plus / a_f);
     r[dg->iQs] = yp[dg->iQs] - dQs;
     r[dg->iQc] = yp[dg->iQc] - ((1.0 - f_h) * p - (1.0 - s_h) * q - dQs);
+}
+
+/* Distance of the two dead-Li layers from bridging the separator [m] (> 0: no short). */
+static double margin_of(const lmb__lili *L, const double *y) {
+    return L->short_thickness - lmb__lili_dead_layer(L, y, LMB_SIDE_NEG) -
+           lmb__lili_dead_layer(L, y, LMB_SIDE_POS);
+}
+
+static double short_margin(const lmb__model *m, const double *y) {
+    return margin_of(lmb__lili_of(m), y);
+}
+
+/* 0 while the margin is positive, rising smoothly to 1 over 1 % of the short thickness. */
+static double short_switch(const lmb__lili *L, const double *y) {
+    double x = margin_of(L, y) / (0.01 * L->short_thickness);
+    return x > 50.0 ? 0.0 : 1.0 / (1.0 + exp(x));
 }
 
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side) {
@@ -202,7 +239,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         double iF = y[L->i_iF[s]];
         double phi_s = s == LMB_SIDE_NEG ? 0.0 : y[iV];
         double phi_e = phi_s - dphi;
-        double g = s == LMB_SIDE_NEG ? M->g_left : M->g_right;
+        double g = boundary_g(L, y, s);
         double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk)
                                             : face_current(L, g, ck, cs, pk, phi_e);
         double i_anodic = s == LMB_SIDE_NEG ? ie : -ie; /* total current leaving the metal */
@@ -226,7 +263,9 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     double i_sep = kf < 0 ? y[L->i_ie[1]]
                           : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
                                          y[ip[kf - 1]], y[ip[kf]]);
-    r[iV] = -i_sep - I;
+    /* a short circuit through the separator carries V / R_sh of the applied current */
+    double shunt = L->short_thickness > 0.0 ? V * short_switch(L, y) / L->short_R_area : 0.0;
+    r[iV] = -i_sep - (I - shunt);
     switch (m->control) {
     case LMB_CONTROL_REST:
         r[iI] = I;
@@ -408,6 +447,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->k_sei = e->sei_growth_m2_s;
         dg->L_fresh = e->sei_fresh_m;
         dg->F_V = LMB_FARADAY / e->sei_molar_volume_m3_mol;
+        dg->eps_dead = e->dead_porosity;
+        dg->f_dead_layer = pow(e->dead_porosity, 1.0 + e->dead_bruggeman);
         int inv[5] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs};
         for (int j = 0; j < 5; j++) {
             m->is_diff[inv[j]] = 1.0;
@@ -418,6 +459,10 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         m->y0[dg->iL] = e->sei_thickness_m;
         m->y0[dg->iQs] = dg->F_V * dg->af0 * e->sei_thickness_m;
     }
+    L->short_thickness = p->short_thickness_m;
+    L->short_R_area = p->short_resistance_ohm * p->area_m2;
+    if (L->short_thickness > 0.0)
+        m->short_margin = short_margin;
     m->atol[m->iV] = num->atol_phi;
     m->atol[m->iI] = num->atol_i;
     m->is_diff[m->iQ] = 1.0;

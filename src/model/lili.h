@@ -28,6 +28,8 @@ typedef struct lmb__li_degradation {
     double k_sei;               /* [m2/s] parabolic growth constant */
     double L_fresh;             /* [m] film on freshly exposed area */
     double F_V;                 /* [C/m3] F / SEI molar volume: Li charge per SEI volume */
+    double eps_dead;            /* [1] porosity of the dead-Li layer */
+    double f_dead_layer;        /* [1] its eps/tau */
     int iQc, iQh, iQd, iL, iQs; /* states: compact, mossy, dead Li [C/m2], SEI thickness [m],
                                    SEI Li [C/m2] */
 } lmb__li_degradation;
@@ -48,6 +50,8 @@ typedef struct lmb__lili {
     double *a; /* [1/m] active area per volume (0 = not reactive) */
     lmb__li_interface coat[2]; /* the reaction on each coating's active surface */
     int k_pos_face;            /* first cell of a reactive positive coating (-1 if none) */
+    double short_thickness;    /* [m] dead-Li layers that bridge the separator (0 = never) */
+    double short_R_area;       /* [ohm m2] the short's resistance times the area */
     int i_V;                   /* terminal voltage (copy of the model's iV) */
 } lmb__lili;
 
@@ -67,6 +71,9 @@ double lmb__lili_surface_phi(const lmb__lili *L, const double *y, int side);
  * mossy + dead + SEI Li + the Faradaic charge it has given to the electrolyte. Constant in time
  * (the conservation test). */
 double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side);
+
+/* Thickness of the porous dead-Li layer on a side [m]. */
+double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
 
 /* True-area factor of a side at state y. */
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side);

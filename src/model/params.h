@@ -72,6 +72,8 @@ typedef struct lmb_li_params {
     double sei_growth_m2_s;         /* [m2/s] parabolic SEI growth constant, dL/dt = k / L */
     double sei_fresh_m;             /* [m] film that forms at once on freshly exposed area */
     double sei_molar_volume_m3_mol; /* [m3/mol] SEI volume per mole of Li it holds */
+    double dead_porosity;           /* [1] electrolyte fraction of the dead-Li layer */
+    double dead_bruggeman;          /* [1] its Bruggeman exponent */
     lmb_layer_params coating;       /* porous coating on this electrode (present = 0 if none) */
 } lmb_li_params;
 
@@ -92,6 +94,8 @@ typedef struct lmb_params {
     double area_m2;               /* [m2] electrochemically active geometric area */
     double T_K;                   /* [K] temperature */
     double nominal_capacity_C_m2; /* [C/m2] areal capacity defining 1C (0 = none) */
+    double short_thickness_m; /* [m] dead-Li layers (both) that bridge the separator, 0 = never */
+    double short_resistance_ohm; /* [ohm] the short's resistance once formed */
     lmb_electrolyte_params electrolyte;
     lmb_layer_params separator;
     lmb_li_params neg, pos;

@@ -156,6 +156,8 @@ static void test_schema_file_keys(void **state) {
         "separator.macmullin",
         "separator.bruggeman",
         "separator.cells",
+        "separator.short_thickness_um",
+        "separator.short_resistance_ohm",
         "electrodes.thickness_um",
         "electrodes.exchange_current_mA_cm2",
         "electrodes.reference_concentration_mol_L",
@@ -174,6 +176,8 @@ static void test_schema_file_keys(void **state) {
         "electrodes.sei_growth_nm2_h",
         "electrodes.sei_fresh_thickness_nm",
         "electrodes.sei_molar_volume_cm3_mol",
+        "electrodes.dead_porosity",
+        "electrodes.dead_bruggeman",
         "electrodes.coating.loading_mg_cm2",
         "electrodes.coating.density_g_cm3",
         "electrodes.coating.porosity",
@@ -257,7 +261,7 @@ static void test_defaults(void **state) {
     /* the default cell is valid and lists no coating parameters */
     lmb_cell *c = NULL;
     assert_int_equal(lmb_cell_create_default(g_ctx, &c), LMB_OK);
-    assert_int_equal(lmb_cell_param_count(c), 14 + 2 * 18 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 16 + 2 * 20 + 6);
     assert_string_equal(lmb_cell_name(c), "default");
     lmb_cell_free(c);
 }
@@ -435,7 +439,7 @@ static void test_coating_thickness(void **state) {
         assert_true(fabs(l->thickness_m * 1e6 - 7.92) < 0.005);
         assert_true(l->macmullin == 0.0);
     }
-    assert_int_equal(lmb_cell_param_count(c), 14 + 2 * 27 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 16 + 2 * 29 + 6);
     lmb_cell_free(c);
 
     /* a coating on one side only, and "coating": null removing a shared one */
@@ -444,7 +448,7 @@ static void test_coating_thickness(void **state) {
     assert_int_equal(p->neg.coating.present, 0);
     assert_true(p->neg.coating.thickness_m == 0.0);
     assert_int_equal(p->pos.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), 14 + 27 + 18 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 16 + 29 + 20 + 6);
     lmb_cell_free(c);
     c = parse_ok("{\"electrodes\": {\"coating\": {\"loading_mg_cm2\": 4}},"
                  " \"negative\": {\"coating\": null}}");

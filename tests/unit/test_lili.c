@@ -555,6 +555,62 @@ static void test_degradation(void **state) {
     finish(&fx);
 }
 
+/*
+ * Dead Li forms a porous layer on each electrode (eps 0.6: 12.1 um per mAh/cm2 of dead Li) that
+ * adds ionic and diffusion resistance, so the overpotential rises cycle after cycle. When the two
+ * layers together reach the separator's short thickness (20 um), "until short" ends the step at
+ * that point (root finding) and the short's 10 ohm then carries most of the current: the voltage
+ * collapses below 15 % of what it was.
+ */
+static void test_dead_layer_and_short(void **state) {
+    (void)state;
+    fixture fx;
+    lmb_params *p = base_cell(&fx, 16e-6, 0.41, 7.0, 20);
+    lmb_li_params *el[2] = {&p->neg, &p->pos};
+    for (int k = 0; k < 2; k++) {
+        el[k]->mossy_fraction = el[k]->mossy_fraction_max = 0.5;
+        el[k]->dead_fraction = 0.3;
+        el[k]->dead_porosity = 0.6;
+    }
+    p->short_thickness_m = 20e-6;
+    p->short_resistance_ohm = 10.0;
+    const double A = p->area_m2, I = 10.0 * A;
+    start(&fx);
+    const lmb__lili *Lm = model(&fx);
+    double v_prev = 0.0;
+    int shorted = 0, cycles = 0;
+    for (int c = 0; c < 30 && !shorted; c++, cycles++) {
+        for (int h = 0; h < 2 && !shorted; h++) {
+            lmb_step s = lmb_step_init();
+            s.control = LMB_CONTROL_CURRENT;
+            s.value = h ? I : -I;
+            s.duration_s = 3600.0;
+            s.until_short = 1;
+            lmb_step_result r;
+            assert_int_equal(lmb_sim_run_step(fx.ctx, fx.sim, &s, &r), LMB_OK);
+            shorted = r.reason == LMB_END_SHORT;
+            if (h == 1 && !shorted) {
+                assert_true(r.v_end > v_prev); /* the dead-Li layers add resistance */
+                v_prev = r.v_end;
+            }
+        }
+    }
+    const double *y = lmb__sim_y(fx.sim);
+    double layers = lmb__lili_dead_layer(Lm, y, 0) + lmb__lili_dead_layer(Lm, y, 1);
+    print_message("short after %d cycles: dead-Li layers %.4f um; stripping voltage before it "
+                  "%.4f V\n",
+                  cycles, layers * 1e6, v_prev);
+    assert_true(shorted);
+    assert_rel(layers, 20e-6, 1e-6, "layer thickness at the short");
+    /* go on through the short: the shunt takes the current */
+    lmb_step_result r = run(&fx, LMB_CONTROL_CURRENT, I, 600.0);
+    print_message("through the short: %.5f V (I R_sh = %.5f V)\n", r.v_end, I * 10.0);
+    /* at the short's onset the smooth switch is half on, so V lies between I R_sh and the
+     * cell's own voltage, and falls further as the layers keep growing */
+    assert_true(r.v_end > 0.0 && r.v_end < 0.15 * v_prev);
+    finish(&fx);
+}
+
 /* ---- the band of the Jacobian ---- */
 
 /* Every non-zero of a dense finite-difference Jacobian lies inside the detected band. */
@@ -637,6 +693,7 @@ int main(void) {
         cmocka_unit_test(test_reactive_coating),
         cmocka_unit_test(test_reactive_coating_steps),
         cmocka_unit_test(test_degradation),
+        cmocka_unit_test(test_dead_layer_and_short),
         cmocka_unit_test(test_bandwidth),
         cmocka_unit_test(test_step_ends),
     };
