@@ -161,6 +161,16 @@ static lmb_status flush_step(engine *e, const lmb_step_result *r) {
     return rc;
 }
 
+/* Marks the run as failed at protocol line s: the context's message gets "ORIGIN:LINE: ". */
+static void run_failed(engine *e, const lmb_protocol_step *s) {
+    char line[64];
+    snprintf(line, sizeof line, "%s:%d", lmb_protocol_origin(e->p), s->line);
+    lmb__ctx_prefix_error(e->ctx, line);
+    e->res->end = LMB_RUN_FAILED;
+    e->res->fail_line = s->line;
+    e->stop = 1;
+}
+
 /*
  * An EIS step: the spectrum of the linearised cell at the present state and current (at rest the
  * OCV spectrum, after a current step the quasi-stationary operando one), at points_per_decade
@@ -186,12 +196,7 @@ static lmb_status run_eis(engine *e, const lmb_protocol_step *s) {
                                    lmb_sim_step_count(e->sim), lmb_sim_time(e->sim), n, f, zr, zi);
     free(buf);
     if (rc != LMB_OK) {
-        char line[64];
-        snprintf(line, sizeof line, "%s:%d", lmb_protocol_origin(e->p), s->line);
-        lmb__ctx_prefix_error(e->ctx, line);
-        e->res->end = LMB_RUN_FAILED;
-        e->res->fail_line = s->line;
-        e->stop = 1;
+        run_failed(e, s);
         return rc;
     }
     e->res->spectra++;
@@ -217,12 +222,7 @@ static lmb_status run_line(engine *e, const lmb_protocol_step *s) {
     e->res->steps += lmb_sim_step_count(e->sim) - before; /* a step past the total time does
                                                               not run */
     if (rc != LMB_OK) {
-        char line[64];
-        snprintf(line, sizeof line, "%s:%d", lmb_protocol_origin(e->p), s->line);
-        lmb__ctx_prefix_error(e->ctx, line);
-        e->res->end = LMB_RUN_FAILED;
-        e->res->fail_line = s->line;
-        e->stop = 1;
+        run_failed(e, s);
         /* keep what was simulated up to the failure; the failure's message stays in ctx */
         lmb_ctx *tmp = NULL;
         if (lmb_ctx_create(&tmp) == LMB_OK) {
