@@ -254,6 +254,45 @@ static void test_transmission_line(void **state) {
     assert_true(e40 / e80 > 3.5);
 }
 
+/*
+ * Under current (operando) the zero-frequency limit of the linearised impedance is the slope of
+ * the steady voltage-current curve: Z(1 nHz) against (V(I + dI) - V(I - dI)) / (2 dI) from two
+ * steady runs, at 1 and 3 mA/cm2, within 1e-4 (the finite difference's own error is ~1e-6).
+ */
+static void test_operando_limit(void **state) {
+    (void)state;
+    const double i_list[2] = {10.0, 30.0}; /* [A/m2] */
+    for (int k = 0; k < 2; k++) {
+        double v[2], z = 0.0;
+        for (int side = 0; side < 3; side++) {
+            cellfx fx;
+            make(&fx, 20, 1.4);
+            start(&fx);
+            const double A = fx.p->area_m2;
+            double i = i_list[k] * (side == 0 ? 1.0 : side == 1 ? 1.001 : 0.999);
+            lmb_step st = lmb_step_init();
+            st.control = LMB_CONTROL_CURRENT;
+            st.value = i * A;
+            st.duration_s = 600.0; /* > 100 tau_D: steady */
+            lmb_step_result r;
+            assert_int_equal(lmb_sim_run_step(fx.ctx, fx.sim, &st, &r), LMB_OK);
+            if (side == 0) {
+                double f = 1e-9, zi = 0.0;
+                assert_int_equal(lmb_sim_impedance(fx.ctx, fx.sim, &f, 1, &z, &zi), LMB_OK);
+                assert_true(fabs(zi) < 1e-6 * z);
+            } else {
+                v[side - 1] = r.v_end;
+            }
+            finish(&fx);
+        }
+        double I_A = i_list[k] * 0.502e-4;
+        double slope = (v[0] - v[1]) / (0.002 * I_A);
+        print_message("operando at %.0f A/m2: Z(1 nHz) %.5f ohm, dV/dI %.5f ohm\n", i_list[k], z,
+                      slope);
+        assert_true(fabs(z - slope) / slope < 1e-4);
+    }
+}
+
 /* Computing a spectrum leaves the state alone: the next step is the same as without it. */
 static void test_state_untouched(void **state) {
     (void)state;
@@ -285,9 +324,9 @@ static void test_state_untouched(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ocv_spectrum),    cmocka_unit_test(test_warburg_parameters),
-        cmocka_unit_test(test_interface_arc),   cmocka_unit_test(test_transmission_line),
-        cmocka_unit_test(test_state_untouched),
+        cmocka_unit_test(test_ocv_spectrum),   cmocka_unit_test(test_warburg_parameters),
+        cmocka_unit_test(test_interface_arc),  cmocka_unit_test(test_transmission_line),
+        cmocka_unit_test(test_operando_limit), cmocka_unit_test(test_state_untouched),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
