@@ -109,7 +109,31 @@
             "exchange current density of Li/Li+ on the active coating surface"),                   \
         ROW(S ".coating.double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.coating.cdl_F_m2, 0, \
             0.01, 1e5, CLOSED, CLOSED, 10.0, SC, 1,                                                \
-            "double-layer capacitance per active coating surface")
+            "double-layer capacitance per active coating surface"),                                \
+        ROW(S ".coating.conversion_time", "h", LMB_DIM_TIME, M.coating.conversion_time_s, 0, 0.0,  \
+            1e9, CLOSED, CLOSED, 0.0, SC, 1,                                                       \
+            "time constant of the coating's conversion with the Li it touches (0 = none)"),        \
+        ROW(S ".coating.conversion_per_capacity", "1", LMB_DIM_NONE,                               \
+            M.coating.conversion_per_capacity, 0, 0.0, 1e3, CLOSED, CLOSED, 0.0, SC, 1,            \
+            "share of the unconverted coating converted per 1 mAh/cm2 passed through it"),         \
+        ROW(S ".coating.molar_mass", "g/mol", LMB_DIM_MOLAR_MASS, M.coating.molar_mass_kg_mol, 0,  \
+            1.0, 1e4, CLOSED, CLOSED, 446.46, SC, 1,                                               \
+            "molar mass of the coating (CsPbCl3: 446.46)"),                                        \
+        ROW(S ".coating.li_per_formula", "1", LMB_DIM_NONE, M.coating.li_per_formula, 0, 0.0,      \
+            100.0, CLOSED, CLOSED, 6.4, SC, 1,                                                     \
+            "Li taken up per formula unit when fully converted (CsPbCl3: 2 + 4.4 for Li4.4Pb)"),   \
+        ROW(S ".coating.coverage_loading", "mg/cm2", LMB_DIM_AREAL_MASS,                           \
+            M.coating.coverage_loading_kg_m2, 0, 1e-3, 1e3, CLOSED, CLOSED, 1.0, SC, 1,            \
+            "loading m0 of the coverage law 1 - exp(-m/m0) (bare patches at low loading)"),        \
+        ROW(S ".coating.film_factor", "1", LMB_DIM_NONE, M.coating.film_factor, 0, 0.0, 10.0,      \
+            CLOSED, CLOSED, 1.0, SC, 1,                                                            \
+            "SEI film resistivity under the converted coating, relative to the bare film"),        \
+        ROW(S ".coating.mossy_factor", "1", LMB_DIM_NONE, M.coating.mossy_factor, 0, 0.0, 10.0,    \
+            CLOSED, CLOSED, 1.0, SC, 1, "mossy share of plating under the converted coating"),     \
+        ROW(S ".coating.sei_growth_factor", "1", LMB_DIM_NONE, M.coating.sei_growth_factor, 0,     \
+            0.0, 10.0, CLOSED, CLOSED, 1.0, SC, 1, "SEI growth under the converted coating"),      \
+        ROW(S ".coating.dead_factor", "1", LMB_DIM_NONE, M.coating.dead_factor, 0, 0.0, 10.0,      \
+            CLOSED, CLOSED, 1.0, SC, 1, "dead-Li share under the converted coating")
 
 static const lmb__param_row k_rows[] = {
     ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL, 0,

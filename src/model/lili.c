@@ -129,28 +129,50 @@ double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
  *   dQ_c/dt = (1 - f_h) p - (1 - s_h) q - dQ_SEI/dt
  * so that d(Q_c + Q_h + Q_dead + Q_SEI)/dt = -iF exactly: lithium is conserved.
  */
+/* The converted, covered share of the electrode: s = theta xi. */
+static double converted_share(const lmb__li_degradation *dg, const double *y) {
+    return dg->theta * y[dg->ixi];
+}
+
+/* A property p on the bare area and p x on the converted, covered share s. */
+static double blend(double s, double x) {
+    return 1.0 - s * (1.0 - x);
+}
+
 static void degradation_residual(const lmb__li_degradation *dg, const double *y, const double *yp,
                                  double iF, double a_f, double *r) {
     /* smooth plating and stripping rates (p - q = -iF exactly; no kink at iF = 0, which would
-     * cost the integrator an error-test failure at every current reversal) */
+     * cost the integrator an error-test failure at every current reversal). Both stay positive
+     * (at rest each is half the smoothing width, 5e-4 A/m2): rates that could turn negative
+     * would let mossy Li grow from stripping, an unstable mode. */
     double root = sqrt(iF * iF + LMB__RATE_SMOOTH * LMB__RATE_SMOOTH);
-    double p = 0.5 * (root - iF), q = 0.5 * (root + iF);
+    double p = 0.5 * (root - iF), q = 0.5 * (root + iF); /* both > 0: no unstable mode */
     double x = p / dg->i_h;
-    double f_h = dg->f0 + (dg->f_max - dg->f0) * x / (1.0 + x);
+    double sc = converted_share(dg, y);
+    double f_h = (dg->f0 + (dg->f_max - dg->f0) * x / (1.0 + x)) * blend(sc, dg->x_mossy);
+    double f_dead = dg->f_dead * blend(sc, dg->x_dead);
+    double k_sei = dg->k_sei * blend(sc, dg->x_sei);
+    /* conversion of the coating with the Li it touches, and the Li it takes up */
+    double xi = y[dg->ixi];
+    double i_abs = root - LMB__RATE_SMOOTH; /* |iF|, smooth, exactly 0 at rest */
+    double dxi = (1.0 - xi) * (dg->conv_rate + dg->conv_per_q * i_abs / LMB__MAH_CM2);
+    double dQa = dg->conv_Q_tot * dxi;
     double Qh = fmax(y[dg->iQh], 0.0);
     double s_h = Qh / (Qh + dg->q_star);
-    double dQh = f_h * p - (1.0 + dg->f_dead) * s_h * q;
+    double dQh = f_h * p - (1.0 + f_dead) * s_h * q;
     double da = dg->m_a * dQh / LMB__MAH_CM2;
     double da_plus = da > 0.0 ? da : 0.0;
     double L_sei = y[dg->iL];
-    double grow = a_f * dg->k_sei / (L_sei + LMB__SEI_MIN_M) + dg->L_fresh * da_plus;
+    double grow = a_f * k_sei / (L_sei + LMB__SEI_MIN_M) + dg->L_fresh * da_plus;
     double dQs = dg->F_V * grow;
     r[dg->iQh] = yp[dg->iQh] - dQh;
-    r[dg->iQd] = yp[dg->iQd] - dg->f_dead * s_h * q;
+    r[dg->iQd] = yp[dg->iQd] - f_dead * s_h * q;
     r[dg->iL] =
-        yp[dg->iL] - (dg->k_sei / (L_sei + LMB__SEI_MIN_M) + (dg->L_fresh - L_sei) * da_plus / a_f);
+        yp[dg->iL] - (k_sei / (L_sei + LMB__SEI_MIN_M) + (dg->L_fresh - L_sei) * da_plus / a_f);
     r[dg->iQs] = yp[dg->iQs] - dQs;
-    r[dg->iQc] = yp[dg->iQc] - ((1.0 - f_h) * p - (1.0 - s_h) * q - dQs);
+    r[dg->ixi] = yp[dg->ixi] - dxi;
+    r[dg->iQa] = yp[dg->iQa] - dQa;
+    r[dg->iQc] = yp[dg->iQc] - ((1.0 - f_h) * p - (1.0 - s_h) * q - dQs - dQa);
 }
 
 /* Distance of the two dead-Li layers from bridging the separator [m] (> 0: no short). */
@@ -176,7 +198,7 @@ double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side) {
 
 double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side) {
     const lmb__li_degradation *dg = &L->deg[side];
-    return y[dg->iQc] + y[dg->iQh] + y[dg->iQd] + y[dg->iQs] + y[L->i_qF[side]];
+    return y[dg->iQc] + y[dg->iQh] + y[dg->iQd] + y[dg->iQs] + y[dg->iQa] + y[L->i_qF[side]];
 }
 
 static int residual(const lmb__model *m, double t, const double *y, const double *yp, double *r) {
@@ -226,7 +248,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         lmb__li_interface li_now = L->li[s];
         double a_f = lmb__lili_area_factor(L, y, s), L_sei = y[dg->iL];
         li_now.area_factor = a_f;
-        li_now.r_sei = dg->rho_sei * L_sei / a_f;
+        li_now.r_sei = dg->rho_sei * blend(converted_share(dg, y), dg->x_film) * L_sei / a_f;
         li_now.cdl = dg->cdl_true * a_f;
         const lmb__li_interface *li = &li_now;
         double cs = surface_c(L, y, s);
@@ -377,6 +399,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
 
     int idx = 0;
     /* negative electrode's inventories first, away from the cells */
+    L->deg[0].iQa = idx++;
+    L->deg[0].ixi = idx++;
     L->deg[0].iQs = idx++;
     L->deg[0].iQd = idx++;
     L->deg[0].iQc = idx++;
@@ -400,6 +424,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->deg[1].iQc = idx++;
     L->deg[1].iQd = idx++;
     L->deg[1].iQs = idx++;
+    L->deg[1].ixi = idx++;
+    L->deg[1].iQa = idx++;
     m->iV = idx++;
     L->i_V = m->iV;
     m->iI = idx++;
@@ -448,13 +474,27 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->L_fresh = e->sei_fresh_m;
         dg->F_V = LMB_FARADAY / e->sei_molar_volume_m3_mol;
         dg->eps_dead = e->dead_porosity;
+        const lmb_layer_params *ct = &e->coating;
+        dg->x_film = dg->x_mossy = dg->x_sei = dg->x_dead = 1.0;
+        if (ct->present) {
+            dg->conv_rate = ct->conversion_time_s > 0.0 ? 1.0 / ct->conversion_time_s : 0.0;
+            dg->conv_per_q = ct->conversion_per_capacity;
+            dg->conv_Q_tot =
+                LMB_FARADAY * ct->li_per_formula * ct->loading_kg_m2 / ct->molar_mass_kg_mol;
+            dg->theta = 1.0 - exp(-ct->loading_kg_m2 / ct->coverage_loading_kg_m2);
+            dg->x_film = ct->film_factor;
+            dg->x_mossy = ct->mossy_factor;
+            dg->x_sei = ct->sei_growth_factor;
+            dg->x_dead = ct->dead_factor;
+        }
         dg->f_dead_layer = pow(e->dead_porosity, 1.0 + e->dead_bruggeman);
-        int inv[5] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs};
-        for (int j = 0; j < 5; j++) {
+        int inv[7] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs, dg->ixi, dg->iQa};
+        for (int j = 0; j < 7; j++) {
             m->is_diff[inv[j]] = 1.0;
             m->atol[inv[j]] = num->atol_i; /* [C/m2] */
         }
         m->atol[dg->iL] = 1e-12; /* [m] */
+        m->atol[dg->ixi] = 1e-9; /* [1] */
         m->y0[dg->iQc] = e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
         m->y0[dg->iL] = e->sei_thickness_m;
         m->y0[dg->iQs] = dg->F_V * dg->af0 * e->sei_thickness_m;

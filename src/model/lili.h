@@ -16,22 +16,32 @@ enum { LMB_SIDE_NEG = 0, LMB_SIDE_POS = 1 };
 
 /* Morphology and degradation of one Li electrode (PHYSICS.md sections 3-4; see lili.c). */
 typedef struct lmb__li_degradation {
-    double af0;                 /* [1] true-area factor of the fresh electrode */
-    double rho_sei;             /* [ohm m] film resistivity */
-    double cdl_true;            /* [F/m2] double-layer capacitance per true area */
-    double f0;                  /* [1] mossy share of plating at low current */
-    double f_max;               /* [1] mossy share of plating at high current */
-    double i_h;                 /* [A/m2] current scale of the mossy share */
-    double m_a;                 /* [1] area factor per 1 mAh/cm2 of mossy Li */
-    double q_star;              /* [C/m2] mossy reserve of the stripping split */
-    double f_dead;              /* [1] isolated share of stripped mossy Li */
-    double k_sei;               /* [m2/s] parabolic growth constant */
-    double L_fresh;             /* [m] film on freshly exposed area */
-    double F_V;                 /* [C/m3] F / SEI molar volume: Li charge per SEI volume */
-    double eps_dead;            /* [1] porosity of the dead-Li layer */
-    double f_dead_layer;        /* [1] its eps/tau */
+    double af0;          /* [1] true-area factor of the fresh electrode */
+    double rho_sei;      /* [ohm m] film resistivity */
+    double cdl_true;     /* [F/m2] double-layer capacitance per true area */
+    double f0;           /* [1] mossy share of plating at low current */
+    double f_max;        /* [1] mossy share of plating at high current */
+    double i_h;          /* [A/m2] current scale of the mossy share */
+    double m_a;          /* [1] area factor per 1 mAh/cm2 of mossy Li */
+    double q_star;       /* [C/m2] mossy reserve of the stripping split */
+    double f_dead;       /* [1] isolated share of stripped mossy Li */
+    double k_sei;        /* [m2/s] parabolic growth constant */
+    double L_fresh;      /* [m] film on freshly exposed area */
+    double F_V;          /* [C/m3] F / SEI molar volume: Li charge per SEI volume */
+    double eps_dead;     /* [1] porosity of the dead-Li layer */
+    double f_dead_layer; /* [1] its eps/tau */
+    /* the coating's conversion (PHYSICS.md s5): rate 1/tau + k_q |i| / (1 mAh/cm2) on the
+     * unconverted share, Li uptake Q_tot when complete, coverage theta, and the effects of the
+     * converted, covered share s = theta xi on film, mossy share, SEI growth and dead Li */
+    double conv_rate;                      /* [1/s] 1 / conversion time (0 = none) */
+    double conv_per_q;                     /* [1] per 1 mAh/cm2 */
+    double conv_Q_tot;                     /* [C/m2] Li taken up by full conversion */
+    double theta;                          /* [1] coverage */
+    double x_film, x_mossy, x_sei, x_dead; /* [1] multipliers on the converted area */
     int iQc, iQh, iQd, iL, iQs; /* states: compact, mossy, dead Li [C/m2], SEI thickness [m],
                                    SEI Li [C/m2] */
+    int ixi, iQa;               /* states: converted share xi [1], Li in the converted coating
+                                   [C/m2] */
 } lmb__li_degradation;
 
 typedef struct lmb__lili {

@@ -49,6 +49,16 @@ typedef struct lmb_layer_params {
     double active_fraction; /* [1] active fraction of the particle surface (0 = inert) */
     double i0_A_m2;         /* [A/m2] exchange current density per active surface */
     double cdl_F_m2;        /* [F/m2] double-layer capacitance per active surface */
+    /* coating only: conversion with Li (PHYSICS.md s5) and the converted layer's effects */
+    double conversion_time_s;       /* [s] contact conversion time constant, 0 = none */
+    double conversion_per_capacity; /* [1] share converted per 1 mAh/cm2 passed */
+    double molar_mass_kg_mol;       /* [kg/mol] */
+    double li_per_formula;          /* [1] Li per formula unit when fully converted */
+    double coverage_loading_kg_m2;  /* [kg/m2] m0 of the coverage 1 - exp(-m/m0) */
+    double film_factor;             /* [1] multipliers of film resistivity, mossy share, */
+    double mossy_factor;            /* [1]   SEI growth and dead-Li share on the covered, */
+    double sei_growth_factor;       /* [1]   converted area */
+    double dead_factor;             /* [1] */
 } lmb_layer_params;
 
 /* A lithium-metal electrode with its native SEI film and double layer (PHYSICS.md s3). */

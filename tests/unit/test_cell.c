@@ -187,6 +187,15 @@ static void test_schema_file_keys(void **state) {
         "electrodes.coating.active_fraction",
         "electrodes.coating.exchange_current_mA_cm2",
         "electrodes.coating.double_layer_uF_cm2",
+        "electrodes.coating.conversion_time_h",
+        "electrodes.coating.conversion_per_capacity",
+        "electrodes.coating.molar_mass_g_mol",
+        "electrodes.coating.li_per_formula",
+        "electrodes.coating.coverage_loading_mg_cm2",
+        "electrodes.coating.film_factor",
+        "electrodes.coating.mossy_factor",
+        "electrodes.coating.sei_growth_factor",
+        "electrodes.coating.dead_factor",
         "numerics.rtol",
         "numerics.atol_concentration_mol_m3",
         "numerics.atol_potential_V",
@@ -439,7 +448,7 @@ static void test_coating_thickness(void **state) {
         assert_true(fabs(l->thickness_m * 1e6 - 7.92) < 0.005);
         assert_true(l->macmullin == 0.0);
     }
-    assert_int_equal(lmb_cell_param_count(c), 16 + 2 * 29 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 16 + 2 * 38 + 6);
     lmb_cell_free(c);
 
     /* a coating on one side only, and "coating": null removing a shared one */
@@ -448,7 +457,7 @@ static void test_coating_thickness(void **state) {
     assert_int_equal(p->neg.coating.present, 0);
     assert_true(p->neg.coating.thickness_m == 0.0);
     assert_int_equal(p->pos.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), 16 + 29 + 20 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 16 + 38 + 20 + 6);
     lmb_cell_free(c);
     c = parse_ok("{\"electrodes\": {\"coating\": {\"loading_mg_cm2\": 4}},"
                  " \"negative\": {\"coating\": null}}");
@@ -839,7 +848,7 @@ static void test_set_get(void **state) {
     assert_int_equal(lmb__cell_params(c)->neg.coating.present, 0);
     assert_int_equal(lmb_cell_set(g_ctx, c, "negative.coating.loading_mg_cm2", 2), LMB_OK);
     assert_int_equal(lmb__cell_params(c)->neg.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), n0 + 9);
+    assert_int_equal(lmb_cell_param_count(c), n0 + 18);
     assert_close(lmb__cell_params(c)->neg.coating.thickness_m, 0.02 / (4210.0 * 0.6), 1e-14);
     assert_int_equal(lmb_cell_set(g_ctx, c, "negative.coating.porosity", 0.5), LMB_OK);
     assert_close(lmb__cell_params(c)->neg.coating.thickness_m, 0.02 / (4210.0 * 0.5), 1e-14);
