@@ -100,9 +100,9 @@ double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side) {
     return fmax(y[dg->iQd], 0.0) * LMB__LI_MOLAR_VOLUME / (LMB_FARADAY * (1.0 - dg->eps_dead));
 }
 
-static double surface_c(const lmb__lili *L, const double *y, int side) {
+/* g is boundary_g(L, y, side), which the residual computes once for both uses. */
+static double surface_c(const lmb__lili *L, const double *y, int side, double g) {
     const lmb__mesh *M = &L->mesh;
-    double g = boundary_g(L, y, side);
     if (side == LMB_SIDE_NEG) {
         double c = y[L->ic[0]];
         return c + (1.0 - lmb__el_tplus(&L->el, c)) * y[L->i_ie[0]] /
@@ -114,7 +114,7 @@ static double surface_c(const lmb__lili *L, const double *y, int side) {
 }
 
 double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
-    return surface_c(L, y, side);
+    return surface_c(L, y, side, boundary_g(L, y, side));
 }
 
 /*
@@ -251,7 +251,8 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         li_now.r_sei = dg->rho_sei * blend(converted_share(dg, y), dg->x_film) * L_sei / a_f;
         li_now.cdl = dg->cdl_true * a_f;
         const lmb__li_interface *li = &li_now;
-        double cs = surface_c(L, y, s);
+        double g = boundary_g(L, y, s);
+        double cs = surface_c(L, y, s, g);
         if (!(cs > 0.0))
             return 1;
         int k = s == LMB_SIDE_NEG ? 0 : n - 1;
@@ -261,7 +262,6 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         double iF = y[L->i_iF[s]];
         double phi_s = s == LMB_SIDE_NEG ? 0.0 : y[iV];
         double phi_e = phi_s - dphi;
-        double g = boundary_g(L, y, s);
         double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk)
                                             : face_current(L, g, ck, cs, pk, phi_e);
         double i_anodic = s == LMB_SIDE_NEG ? ie : -ie; /* total current leaving the metal */
