@@ -67,7 +67,9 @@ static int build_jacobians(const lmb__model *m, const double *y0, const double *
             b->Ai[nnz + i - lo] = i;
         /* step: a small fraction of the value or of the state's tolerance scale */
         double d = 1e-6 * fmax(fabs(y0[j]), 1e2 * m->atol[j]);
-        for (int which = 0; which < 2 && rc == 0; which++) {
+        /* y' of an algebraic state does not enter the residual: its M column is zero */
+        int n_which = m->is_diff[j] != 0.0 ? 2 : 1;
+        for (int which = 0; which < n_which && rc == 0; which++) {
             double *v = which ? yp : y;
             double vj = v[j];
             double dj = which ? 1e-6 * fmax(fabs(yp0[j]), 1e2 * m->atol[j]) : d;
