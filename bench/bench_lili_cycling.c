@@ -7,20 +7,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "lmb/lmb.h"
 
+#include "bench_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
     const char *cell_name = argc > 1 ? argv[1] : "li-li:bare";
@@ -45,7 +36,7 @@ int main(int argc, char **argv) {
             return 1;
         }
         double I = 1e-3 * lmb_sim_area_m2(sim) * 1e4; /* 1 mA/cm2 [A] */
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (int c = 0; c < 100; c++)
             for (int h = 0; h < 2; h++) {
                 lmb_step s = lmb_step_init();
@@ -60,14 +51,14 @@ int main(int argc, char **argv) {
                 }
                 v_end = res.v_end;
             }
-        wall[r] = now_s() - t0;
+        wall[r] = bench_now_s() - t0;
         lmb_sim_get_stats(sim, &stats);
         lmb_series s;
         lmb_sim_series(sim, &s);
         rows = s.n;
         lmb_sim_free(sim);
     }
-    qsort(wall, (size_t)runs, sizeof wall[0], cmp);
+    bench_median(wall, runs);
     printf("bench_lili_cycling: %s, 100 cycles x 2 x 1 h at 1 mA/cm2 on 0.502 cm2\n", cell_name);
     printf("  wall time       median %.4f s, min %.4f s, max %.4f s over %d runs\n", wall[runs / 2],
            wall[0], wall[runs - 1], runs);

@@ -11,6 +11,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "lmb/lmb.h"
 
+#include "bench_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -18,17 +20,6 @@
 #ifndef LMB_SOURCE_DIR
 #define LMB_SOURCE_DIR "."
 #endif
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
     const char *proto_path = argc > 1 ? argv[1] : LMB_SOURCE_DIR "/protocols/li-li-1mA.txt";
@@ -57,17 +48,17 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "bench: %s\n", lmb_ctx_errmsg(ctx));
                 return 1;
             }
-            double t0 = now_s();
+            double t0 = bench_now_s();
             if (lmb_protocol_run(ctx, sim, proto, NULL, NULL, &res) != LMB_OK) {
                 fprintf(stderr, "bench: %s\n", lmb_ctx_errmsg(ctx));
                 return 1;
             }
-            wall[r] = now_s() - t0;
+            wall[r] = bench_now_s() - t0;
             lmb_sim_get_stats(sim, &stats);
             lmb_sim_free(sim);
             lmb_cell_free(cell);
         }
-        qsort(wall, (size_t)runs, sizeof wall[0], cmp);
+        bench_median(wall, runs);
         total += wall[runs / 2];
         printf("  %-18s %.3f s (min %.3f, max %.3f); %d cycles, %s after %.1f h; %ld IDA steps, "
                "%ld residual and %ld Jacobian evaluations\n",
