@@ -21,6 +21,7 @@
 #include "lmb/protocol.h"
 #include "lmb/run.h"
 #include "lmb/eis.h"
+#include "lmb/symmetric.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -109,8 +109,9 @@ typedef struct lmb_protocol lmb_protocol;
 lmb_status lmb_protocol_parse(lmb_ctx *ctx, const char *text, const char *origin,
                               lmb_protocol **out);
 
-/* Reads and parses a file (LMB_EIO if it cannot be read; LMB_ERANGE if it is larger than
- * LMB_PROTOCOL_MAX_BYTES; LMB_EPARSE if it holds a NUL byte). */
+/* Reads and parses a file, or a built-in protocol named "protocol:<name>" (the files of
+ * protocols/ are compiled in: "protocol:li-li-1mA"). (LMB_EIO if it cannot be read; LMB_ERANGE if
+ * it is larger than LMB_PROTOCOL_MAX_BYTES; LMB_EPARSE if it holds a NUL byte). */
 lmb_status lmb_protocol_load(lmb_ctx *ctx, const char *path, lmb_protocol **out);
 
 void lmb_protocol_free(lmb_protocol *p);

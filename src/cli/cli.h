@@ -34,9 +34,14 @@ int lmb_cli_usage_error(const char *cmd, const char *fmt, ...);
 /* Exit status for a library status: bad input -> 2, anything else -> 1. */
 int lmb_cli_exit_code(lmb_status status);
 
+/* Creates a directory and its parents (mkdir -p); 0 or -1 with errno set. */
+int lmb_cli_make_dir(const char *dir);
+
 int lmb_cmd_help(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_params(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv);
 
 extern const lmb_cli_cmd lmb_cli_commands[];
 extern const int lmb_cli_command_count;

@@ -53,21 +53,6 @@ static int flag_quantity(lmb_ctx *ctx, int argc, char **argv, int *i, lmb_dim di
     return 0;
 }
 
-static int make_dir(const char *dir) {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return -1;
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return (mkdir(path, 0777) != 0 && errno != EEXIST) ? -1 : 0;
-}
-
 typedef struct progress_state {
     int tty;
     double last;
@@ -189,7 +174,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
     if (q_nom_C < 0.0)
         q_nom_C = -q_nom_C * area;
 
-    if (make_dir(outdir) != 0) {
+    if (lmb_cli_make_dir(outdir) != 0) {
         fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
         rc = LMB_EXIT_FAIL;
         goto out;

@@ -443,11 +443,11 @@ static lmb_status read_file(lmb_ctx *ctx, const char *path, const char *shown, c
 }
 
 int lmb_preset_count(void) {
-    return lmb__preset_count;
+    return lmb__presets_count;
 }
 
 const char *lmb_preset_name(int i) {
-    return (i >= 0 && i < lmb__preset_count) ? lmb__presets[i].name : NULL;
+    return (i >= 0 && i < lmb__presets_count) ? lmb__presets[i].name : NULL;
 }
 
 /*
@@ -465,7 +465,7 @@ static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell 
     if (end == dash + 1 || strcmp(end, "mg") != 0 || dash[1] == '-' || dash[1] == '+')
         return LMB_ENOTFOUND;
     size_t stem = (size_t)(dash - name) + 1; /* "li-li:cspbcl3-" */
-    for (int i = 0; i < lmb__preset_count; i++) {
+    for (int i = 0; i < lmb__presets_count; i++) {
         const char *pn = lmb__presets[i].name;
         if (strncmp(pn, name, stem) != 0)
             continue;
@@ -500,14 +500,14 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
     lmb__escape(shown, sizeof shown, path_or_preset);
     if (strchr(path_or_preset, ':') && !strchr(path_or_preset, '/') &&
         !strchr(path_or_preset, '\\')) {
-        for (int i = 0; i < lmb__preset_count; i++)
+        for (int i = 0; i < lmb__presets_count; i++)
             if (strcmp(lmb__presets[i].name, path_or_preset) == 0)
                 return lmb_cell_parse(ctx, lmb__presets[i].json, lmb__presets[i].name, out);
         lmb_status vst = load_loading_variant(ctx, path_or_preset, out);
         if (vst != LMB_ENOTFOUND)
             return vst;
         char list[512] = "";
-        for (int i = 0; i < lmb__preset_count; i++) {
+        for (int i = 0; i < lmb__presets_count; i++) {
             size_t k = strlen(list);
             snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", lmb__presets[i].name);
         }

@@ -1,6 +1,6 @@
 /*
  * presets.h - the built-in cell presets, generated at build time from presets/<type>/<name>.json
- * by cmake/embed_presets.cmake. A preset is selected by "<type>:<name>" (e.g. "li-li:bare")
+ * by cmake/embed_files.cmake. A preset is selected by "<type>:<name>" (e.g. "li-li:bare")
  * wherever a cell file path is accepted.
  */
 #ifndef LMB_IO_PRESETS_H
@@ -13,6 +13,11 @@ typedef struct lmb__preset {
 } lmb__preset;
 
 extern const lmb__preset lmb__presets[];
-extern const int lmb__preset_count;
+extern const int lmb__presets_count;
+
+/* The protocol files of protocols/ ("li-li-1mA" for protocols/li-li-1mA.txt), the same entry
+ * type; lmb_protocol_load() takes "protocol:<name>" for them. */
+extern const lmb__preset lmb__protocol_files[];
+extern const int lmb__protocol_files_count;
 
 #endif

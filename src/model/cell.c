@@ -85,6 +85,19 @@
             0.6, SC, 0, "electrolyte fraction of the porous dead-Li layer"),                       \
         ROW(S ".dead_bruggeman", "1", LMB_DIM_NONE, M.dead_bruggeman, 0, 0.0, 10.0, CLOSED,        \
             CLOSED, 1.5, SC, 0, "Bruggeman exponent of the dead-Li layer, tortuosity eps^-b"),     \
+        ROW(S ".sei_permittivity", "1", LMB_DIM_NONE, M.sei_permittivity, 0, 0.0, 1e3, CLOSED,     \
+            CLOSED, 0.0, SC, 0,                                                                    \
+            "relative permittivity of the SEI film: its capacitance separates the film's arc "     \
+            "from charge transfer (0 = no film capacitance, one arc)"),                            \
+        ROW(S ".pit_fraction", "1", LMB_DIM_NONE, M.pit_fraction, 0, 0.0, 1.0, OPEN, CLOSED, 1.0,  \
+            SC, 0, "share of the compact Li surface that strips (pits); mossy Li strips freely"),  \
+        ROW(S ".sei_solvent_per_li", "1", LMB_DIM_NONE, M.sei_solvent_per_li, 0, 0.0, 100.0,       \
+            CLOSED, CLOSED, 1.0, SC, 0,                                                            \
+            "mol of solvent (FEC first) consumed per mol of Li in SEI"),                           \
+        ROW(S ".fec_free_dead_factor", "1", LMB_DIM_NONE, M.fec_free_dead_factor, 0, 0.0, 100.0,   \
+            CLOSED, CLOSED, 1.0, SC, 0, "dead-Li share multiplier once the FEC is used up"),       \
+        ROW(S ".fec_free_sei_factor", "1", LMB_DIM_NONE, M.fec_free_sei_factor, 0, 0.0, 100.0,     \
+            CLOSED, CLOSED, 1.0, SC, 0, "SEI growth multiplier once the FEC is used up"),          \
         ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
             1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
             "mass of coating per geometric area (required when a coating is given)"),              \
@@ -133,7 +146,10 @@
         ROW(S ".coating.sei_growth_factor", "1", LMB_DIM_NONE, M.coating.sei_growth_factor, 0,     \
             0.0, 10.0, CLOSED, CLOSED, 1.0, SC, 1, "SEI growth under the converted coating"),      \
         ROW(S ".coating.dead_factor", "1", LMB_DIM_NONE, M.coating.dead_factor, 0, 0.0, 10.0,      \
-            CLOSED, CLOSED, 1.0, SC, 1, "dead-Li share under the converted coating")
+            CLOSED, CLOSED, 1.0, SC, 1, "dead-Li share under the converted coating"),              \
+        ROW(S ".coating.exchange_current_factor", "1", LMB_DIM_NONE, M.coating.i0_factor, 0, 0.0,  \
+            100.0, OPEN, CLOSED, 1.0, SC, 1,                                                       \
+            "exchange current of the Li surface under the converted coating, relative to bare")
 
 static const lmb__param_row k_rows[] = {
     ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL, 0,
@@ -156,6 +172,9 @@ static const lmb__param_row k_rows[] = {
         CLOSED, 1.5, LMB__SCOPE_CELL, 0, "thermodynamic factor 1 + dln f / dln c"),
     ROW("electrolyte.volume", "uL", LMB_DIM_VOLUME, electrolyte.volume_m3, 0, 0.0, 1e6, OPEN,
         CLOSED, 20.0, LMB__SCOPE_CELL, 0, "electrolyte volume in the cell"),
+    ROW("electrolyte.fec_fraction", "1", LMB_DIM_NONE, electrolyte.fec_fraction, 0, 0.0, 1.0,
+        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        "FEC volume fraction of the solvent (SEI consumes FEC first; the rest is taken as DEC)"),
     ROW("separator.thickness", "um", LMB_DIM_LENGTH, separator.thickness_m, 0, 0.0, 1e4, OPEN,
         CLOSED, 16.0, LMB__SCOPE_CELL, 0, "separator thickness"),
     ROW("separator.porosity", "1", LMB_DIM_NONE, separator.porosity, 0, 0.0, 1.0, OPEN, CLOSED,
@@ -680,6 +699,15 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
                       name, t * 1e6, MAX_THICKNESS_M * 1e6);
         c->thickness_m = t;
     }
+    /* the electrolyte must at least fill the pores it starts in */
+    double pores = s->thickness_m * s->porosity +
+                   p->neg.coating.thickness_m * p->neg.coating.porosity +
+                   p->pos.coating.thickness_m * p->pos.coating.porosity;
+    if (p->electrolyte.volume_m3 < pores * p->area_m2)
+        LMB__FAIL(ctx, LMB_ERANGE,
+                  "electrolyte.volume_uL = %g cannot fill the pores of the separator and coatings "
+                  "(%g uL on %g cm2)",
+                  p->electrolyte.volume_m3 * 1e9, pores * p->area_m2 * 1e9, p->area_m2 * 1e4);
     return LMB_OK;
 }
 

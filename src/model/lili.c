@@ -52,6 +52,14 @@
 #define LMB__SEI_MIN_M       1e-9    /* [m] floor of the film thickness in the parabolic law */
 #define LMB__RATE_SMOOTH     1e-3    /* [A/m2] width of the smooth plating/stripping switch */
 #define LMB__LI_MOLAR_VOLUME 1.30e-5 /* [m3/mol] Li metal (PHYSICS.md) */
+/* The solvent of the study (PHYSICS.md s4: FEC/DEC 1:2 holds 9.1e-5 mol FEC and 1.1e-4 mol DEC
+ * in 20 uL): FEC 106.05 g/mol at 1.45 g/cm3, DEC 118.13 g/mol at 0.975 g/cm3. */
+#define LMB__FEC_MOLAR_VOLUME 73.1e-6  /* [m3/mol] */
+#define LMB__DEC_MOLAR_VOLUME 121.2e-6 /* [m3/mol] */
+#define LMB__FEC_WIDTH        0.02     /* [1] width of the FEC switch, share of its inventory */
+#define LMB__DRY_WIDTH        0.05     /* [1] width of the wetting switch in fill ratio */
+#define LMB__DRY_FLOOR        0.3      /* [1] transport left through dried-out pores */
+#define LMB__EPS0             8.8541878128e-12 /* [F/m] vacuum permittivity */
 
 double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
 
@@ -92,7 +100,25 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
 static double boundary_g(const lmb__lili *L, const double *y, int side) {
     double g = side == LMB_SIDE_NEG ? L->mesh.g_left : L->mesh.g_right;
     double Lp = lmb__lili_dead_layer(L, y, side);
-    return Lp > 0.0 ? 1.0 / (1.0 / g + Lp / L->deg[side].f_dead_layer) : g;
+    if (Lp > 0.0)
+        g = 1.0 / (1.0 / g + Lp / L->deg[side].f_dead_layer);
+    /* dry-out: once the liquid no longer fills the pores, the path to the Li closes */
+    return g * (LMB__DRY_FLOOR + (1.0 - LMB__DRY_FLOOR) * lmb__lili_wetting(L, y, side));
+}
+
+double lmb__lili_wetting(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    double V_l = dg->V_liquid0 - y[dg->iNs] * dg->V_sol;
+    double V_p = dg->V_pores0 + lmb__lili_dead_layer(L, y, side) * dg->eps_dead;
+    double x = (V_l / V_p - 1.0) / LMB__DRY_WIDTH;
+    return x > 50.0 ? 1.0 : 1.0 / (1.0 + exp(-x));
+}
+
+double lmb__lili_fec_share(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    if (!(dg->n_fec0 > 0.0))
+        return 0.0;
+    return 0.5 * (1.0 + tanh((dg->n_fec0 - y[dg->iNs]) / (LMB__FEC_WIDTH * dg->n_fec0)));
 }
 
 double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side) {
@@ -140,7 +166,7 @@ static double blend(double s, double x) {
 }
 
 static void degradation_residual(const lmb__li_degradation *dg, const double *y, const double *yp,
-                                 double iF, double a_f, double *r) {
+                                 double iF, double a_f, double w_fec, double w_liq, double *r) {
     /* smooth plating and stripping rates (p - q = -iF exactly; no kink at iF = 0, which would
      * cost the integrator an error-test failure at every current reversal). Both stay positive
      * (at rest each is half the smoothing width, 5e-4 A/m2): rates that could turn negative
@@ -150,8 +176,11 @@ static void degradation_residual(const lmb__li_degradation *dg, const double *y,
     double x = p / dg->i_h;
     double sc = converted_share(dg, y);
     double f_h = (dg->f0 + (dg->f_max - dg->f0) * x / (1.0 + x)) * blend(sc, dg->x_mossy);
-    double f_dead = dg->f_dead * blend(sc, dg->x_dead);
-    double k_sei = dg->k_sei * blend(sc, dg->x_sei);
+    /* once the FEC is used up, the SEI forms from DEC and salt: faster, and isolating more Li */
+    double f_dead = dg->f_dead * blend(sc, dg->x_dead) * (w_fec + (1.0 - w_fec) * dg->x_dead_nofec);
+    /* ... and without liquid there is nothing to form it from: growth stops as the pores dry */
+    double k_sei =
+        dg->k_sei * blend(sc, dg->x_sei) * (w_fec + (1.0 - w_fec) * dg->x_sei_nofec) * w_liq;
     /* conversion of the coating with the Li it touches, and the Li it takes up */
     double xi = y[dg->ixi];
     double i_abs = root - LMB__RATE_SMOOTH; /* |iF|, smooth, exactly 0 at rest */
@@ -163,13 +192,14 @@ static void degradation_residual(const lmb__li_degradation *dg, const double *y,
     double da = dg->m_a * dQh / LMB__MAH_CM2;
     double da_plus = da > 0.0 ? da : 0.0;
     double L_sei = y[dg->iL];
-    double grow = a_f * k_sei / (L_sei + LMB__SEI_MIN_M) + dg->L_fresh * da_plus;
+    double grow = a_f * k_sei / (L_sei + LMB__SEI_MIN_M) + w_liq * dg->L_fresh * da_plus;
     double dQs = dg->F_V * grow;
     r[dg->iQh] = yp[dg->iQh] - dQh;
     r[dg->iQd] = yp[dg->iQd] - f_dead * s_h * q;
-    r[dg->iL] =
-        yp[dg->iL] - (k_sei / (L_sei + LMB__SEI_MIN_M) + (dg->L_fresh - L_sei) * da_plus / a_f);
+    r[dg->iL] = yp[dg->iL] -
+                (k_sei / (L_sei + LMB__SEI_MIN_M) + (w_liq * dg->L_fresh - L_sei) * da_plus / a_f);
     r[dg->iQs] = yp[dg->iQs] - dQs;
+    r[dg->iNs] = yp[dg->iNs] - dg->nu_sol * dQs / LMB_FARADAY;
     r[dg->ixi] = yp[dg->ixi] - dxi;
     r[dg->iQa] = yp[dg->iQa] - dQa;
     r[dg->iQc] = yp[dg->iQc] - ((1.0 - f_h) * p - (1.0 - s_h) * q - dQs - dQa);
@@ -185,10 +215,14 @@ static double short_margin(const lmb__model *m, const double *y) {
     return margin_of(lmb__lili_of(m), y);
 }
 
-/* 0 while the margin is positive, rising smoothly to 1 over 1 % of the short thickness. */
-static double short_switch(const lmb__lili *L, const double *y) {
-    double x = margin_of(L, y) / (0.01 * L->short_thickness);
-    return x > 50.0 ? 0.0 : 1.0 / (1.0 + exp(x));
+/* The short latches when a step starts from a state where the layers have bridged the
+ * separator (the step before ended on the short's root, so the margin is zero to the root
+ * finder's tolerance): from then on the shunt carries V / R_sh. A switch that followed the
+ * layers continuously would couple the two ends of the state vector and break the band. */
+static void step_start(lmb__model *m, const double *y) {
+    lmb__lili *L = m->impl;
+    if (L->short_thickness > 0.0 && margin_of(L, y) <= 1e-6 * L->short_thickness)
+        L->shorted = 1;
 }
 
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side) {
@@ -248,8 +282,16 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         lmb__li_interface li_now = L->li[s];
         double a_f = lmb__lili_area_factor(L, y, s), L_sei = y[dg->iL];
         li_now.area_factor = a_f;
-        li_now.r_sei = dg->rho_sei * blend(converted_share(dg, y), dg->x_film) * L_sei / a_f;
+        double sc = converted_share(dg, y);
+        li_now.r_sei = dg->rho_sei * blend(sc, dg->x_film) * L_sei / a_f;
         li_now.cdl = dg->cdl_true * a_f;
+        li_now.i0 *= blend(sc, dg->x_i0);
+        /* stripping sites: the mossy area and the pits of the compact area; under the converted
+         * coating the Li-Pb sites let the whole surface strip */
+        if (dg->f_pit < 1.0) {
+            double f_pit = dg->f_pit * (1.0 - sc) + sc;
+            li_now.strip_area = (f_pit * dg->af0 + (a_f - dg->af0)) / a_f;
+        }
         const lmb__li_interface *li = &li_now;
         double g = boundary_g(L, y, s);
         double cs = surface_c(L, y, s, g);
@@ -265,12 +307,24 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk)
                                             : face_current(L, g, ck, cs, pk, phi_e);
         double i_anodic = s == LMB_SIDE_NEG ? ie : -ie; /* total current leaving the metal */
-        double eta = dphi - iF * li->r_sei;
+        double vf = y[dg->ivf];
+        double eta = dphi - vf;
         r[L->i_ie[s]] = ie - ie_model;
         r[L->i_iF[s]] = iF - lmb__li_bv(li, L->f, eta, cs);
-        r[L->i_dphi[s]] = li->cdl * yp[L->i_dphi[s]] + iF - i_anodic;
+        if (dg->eps_film > 0.0) {
+            /* the film as a leaky dielectric (R_f || C_f) in series with charge transfer ||
+             * double layer: two arcs, the film's at 1/(2 pi rho eps) whatever its thickness */
+            double c_film = dg->eps_film * a_f / (L_sei + LMB__SEI_MIN_M);
+            r[dg->ivf] = li->r_sei * (i_anodic - c_film * yp[dg->ivf]) - vf;
+            r[L->i_dphi[s]] = li->cdl * (yp[L->i_dphi[s]] - yp[dg->ivf]) + iF - i_anodic;
+        } else {
+            /* film inside the Faradaic branch: one arc of width r_SEI + R_ct */
+            r[dg->ivf] = vf - iF * li->r_sei;
+            r[L->i_dphi[s]] = li->cdl * yp[L->i_dphi[s]] + iF - i_anodic;
+        }
         r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
-        degradation_residual(dg, y, yp, iF, a_f, r);
+        degradation_residual(dg, y, yp, iF, a_f, lmb__lili_fec_share(L, y, s),
+                             lmb__lili_wetting(L, y, s), r);
         /* charge balance of the first/last cell: the interface face */
         if (s == LMB_SIDE_NEG)
             r[ip[k]] -= ie;
@@ -286,7 +340,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
                           : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
                                          y[ip[kf - 1]], y[ip[kf]]);
     /* a short circuit through the separator carries V / R_sh of the applied current */
-    double shunt = L->short_thickness > 0.0 ? V * short_switch(L, y) / L->short_R_area : 0.0;
+    double shunt = L->shorted ? V / L->short_R_area : 0.0;
     r[iV] = -i_sep - (I - shunt);
     switch (m->control) {
     case LMB_CONTROL_REST:
@@ -322,6 +376,7 @@ static void coating_interface(lmb__li_interface *li, const lmb_li_params *p) {
     li->area_factor = 1.0;
     li->r_sei = 0.0;
     li->cdl = p->coating.cdl_F_m2;
+    li->strip_area = 1.0;
 }
 
 static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p) {
@@ -334,6 +389,7 @@ static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p)
      * is divided and the capacitance multiplied by the area factor */
     li->r_sei = lmb__sei_resistance(p) / p->area_factor;
     li->cdl = p->cdl_F_m2 * p->area_factor;
+    li->strip_area = 1.0;
 }
 
 lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {
@@ -401,12 +457,14 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     /* negative electrode's inventories first, away from the cells */
     L->deg[0].iQa = idx++;
     L->deg[0].ixi = idx++;
+    L->deg[0].iNs = idx++;
     L->deg[0].iQs = idx++;
     L->deg[0].iQd = idx++;
     L->deg[0].iQc = idx++;
     L->deg[0].iL = idx++;
     L->deg[0].iQh = idx++;
     L->i_qF[0] = idx++;
+    L->deg[0].ivf = idx++;
     L->i_dphi[0] = idx++;
     L->i_iF[0] = idx++;
     L->i_ie[0] = idx++;
@@ -419,11 +477,13 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->i_ie[1] = idx++;
     L->i_iF[1] = idx++;
     L->i_dphi[1] = idx++;
+    L->deg[1].ivf = idx++;
     L->deg[1].iQh = idx++;
     L->deg[1].iL = idx++;
     L->deg[1].iQc = idx++;
     L->deg[1].iQd = idx++;
     L->deg[1].iQs = idx++;
+    L->deg[1].iNs = idx++;
     L->deg[1].ixi = idx++;
     L->deg[1].iQa = idx++;
     m->iV = idx++;
@@ -441,6 +501,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     const lmb_numerics *num = &p->num;
     for (int s = 0; s < 2; s++) {
         m->is_diff[L->i_qF[s]] = 1.0;
+        m->is_ode[L->i_qF[s]] = 1;
         m->is_diff[L->i_dphi[s]] = 1.0;
         m->atol[L->i_qF[s]] = num->atol_i * 1.0; /* [C/m2]: current tolerance over 1 s */
         m->atol[L->i_dphi[s]] = num->atol_phi;
@@ -475,7 +536,23 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->F_V = LMB_FARADAY / e->sei_molar_volume_m3_mol;
         dg->eps_dead = e->dead_porosity;
         const lmb_layer_params *ct = &e->coating;
-        dg->x_film = dg->x_mossy = dg->x_sei = dg->x_dead = 1.0;
+        dg->x_film = dg->x_mossy = dg->x_sei = dg->x_dead = dg->x_i0 = 1.0;
+        dg->eps_film = LMB__EPS0 * e->sei_permittivity;
+        dg->f_pit = e->pit_fraction;
+        /* the electrolyte budget: each electrode draws on half of it (a shared inventory would
+         * couple the two ends of the state vector and destroy the band; the cell is symmetric) */
+        double V_half = 0.5 * p->electrolyte.volume_m3 / p->area_m2;
+        double x_fec = p->electrolyte.fec_fraction;
+        dg->nu_sol = e->sei_solvent_per_li;
+        dg->n_fec0 = x_fec * V_half / LMB__FEC_MOLAR_VOLUME;
+        dg->x_dead_nofec = e->fec_free_dead_factor;
+        dg->x_sei_nofec = e->fec_free_sei_factor;
+        dg->V_liquid0 = V_half;
+        /* FEC goes first; the mean molar volume of what is consumed is taken as the solvent's */
+        dg->V_sol = x_fec * LMB__FEC_MOLAR_VOLUME + (1.0 - x_fec) * LMB__DEC_MOLAR_VOLUME;
+        double V_sep = 0.5 * p->separator.thickness_m * p->separator.porosity;
+        dg->V_pores0 =
+            V_sep + (e->coating.present ? e->coating.thickness_m * e->coating.porosity : 0.0);
         if (ct->present) {
             dg->conv_rate = ct->conversion_time_s > 0.0 ? 1.0 / ct->conversion_time_s : 0.0;
             dg->conv_per_q = ct->conversion_per_capacity;
@@ -486,26 +563,34 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
             dg->x_mossy = ct->mossy_factor;
             dg->x_sei = ct->sei_growth_factor;
             dg->x_dead = ct->dead_factor;
+            dg->x_i0 = ct->i0_factor;
         }
         dg->f_dead_layer = pow(e->dead_porosity, 1.0 + e->dead_bruggeman);
-        int inv[7] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs, dg->ixi, dg->iQa};
-        for (int j = 0; j < 7; j++) {
+        int inv[8] = {dg->iQc, dg->iQh, dg->iQd, dg->iL, dg->iQs, dg->ixi, dg->iQa, dg->iNs};
+        for (int j = 0; j < 8; j++) {
             m->is_diff[inv[j]] = 1.0;
+            m->is_ode[inv[j]] = 1;
             m->atol[inv[j]] = num->atol_i; /* [C/m2] */
         }
         m->atol[dg->iL] = 1e-12; /* [m] */
         m->atol[dg->ixi] = 1e-9; /* [1] */
+        m->atol[dg->iNs] = 1e-9; /* [mol/m2]: 1e-4 of the FEC of the study's cell */
+        m->is_diff[dg->ivf] = dg->eps_film > 0.0 ? 1.0 : 0.0;
+        m->atol[dg->ivf] = num->atol_phi;
         m->y0[dg->iQc] = e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
         m->y0[dg->iL] = e->sei_thickness_m;
         m->y0[dg->iQs] = dg->F_V * dg->af0 * e->sei_thickness_m;
     }
     L->short_thickness = p->short_thickness_m;
     L->short_R_area = p->short_resistance_ohm * p->area_m2;
-    if (L->short_thickness > 0.0)
+    if (L->short_thickness > 0.0) {
         m->short_margin = short_margin;
+        m->step_start = step_start;
+    }
     m->atol[m->iV] = num->atol_phi;
     m->atol[m->iI] = num->atol_i;
     m->is_diff[m->iQ] = 1.0;
+    m->is_ode[m->iQ] = m->is_ode[m->iE] = 1;
     m->atol[m->iQ] = num->atol_i * 1.0;
     m->is_diff[m->iE] = 1.0;
     m->atol[m->iE] = num->atol_i * 1.0; /* [J/m2]: ~1 V times the charge tolerance */

@@ -38,10 +38,22 @@ typedef struct lmb__li_degradation {
     double conv_Q_tot;                     /* [C/m2] Li taken up by full conversion */
     double theta;                          /* [1] coverage */
     double x_film, x_mossy, x_sei, x_dead; /* [1] multipliers on the converted area */
+    double x_i0;                           /* [1] exchange-current multiplier there */
+    double eps_film; /* [F/m] permittivity of the film (0 = no film capacitance) */
+    double f_pit;    /* [1] share of the compact surface that strips */
+    /* the electrolyte budget of this electrode (half the cell's: see lili.c) */
+    double nu_sol;              /* [1] mol solvent per mol Li bound in the SEI */
+    double n_fec0;              /* [mol/m2] FEC available */
+    double x_dead_nofec;        /* [1] dead-Li share multiplier without FEC */
+    double x_sei_nofec;         /* [1] SEI growth multiplier without FEC */
+    double V_liquid0;           /* [m3/m2] liquid electrolyte available */
+    double V_sol;               /* [m3/mol] mean molar volume of the solvent consumed */
+    double V_pores0;            /* [m3/m2] pores to fill besides the dead-Li layer */
     int iQc, iQh, iQd, iL, iQs; /* states: compact, mossy, dead Li [C/m2], SEI thickness [m],
                                    SEI Li [C/m2] */
     int ixi, iQa;               /* states: converted share xi [1], Li in the converted coating
                                    [C/m2] */
+    int iNs, ivf;               /* states: solvent consumed [mol/m2], voltage across the film [V] */
 } lmb__li_degradation;
 
 typedef struct lmb__lili {
@@ -62,6 +74,7 @@ typedef struct lmb__lili {
     int k_pos_face;            /* first cell of a reactive positive coating (-1 if none) */
     double short_thickness;    /* [m] dead-Li layers that bridge the separator (0 = never) */
     double short_R_area;       /* [ohm m2] the short's resistance times the area */
+    int shorted;               /* 1 once the layers have bridged the separator (latched) */
     int i_V;                   /* terminal voltage (copy of the model's iV) */
 } lmb__lili;
 
@@ -84,6 +97,11 @@ double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side);
 
 /* Thickness of the porous dead-Li layer on a side [m]. */
 double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
+
+/* FEC left in a side's share of the electrolyte [1 = all, 0 = used up] and the share of the
+ * pores the remaining liquid fills (capped at 1; < 1 is dry-out). */
+double lmb__lili_fec_share(const lmb__lili *L, const double *y, int side);
+double lmb__lili_wetting(const lmb__lili *L, const double *y, int side);
 
 /* True-area factor of a side at state y. */
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side);

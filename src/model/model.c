@@ -8,7 +8,8 @@ int lmb__model_alloc_arrays(lmb__model *m, int n) {
     m->y0 = calloc((size_t)n, sizeof(double));
     m->is_diff = calloc((size_t)n, sizeof(double));
     m->atol = calloc((size_t)n, sizeof(double));
-    return (m->y0 && m->is_diff && m->atol) ? 0 : -1;
+    m->is_ode = calloc((size_t)n, sizeof(char));
+    return (m->y0 && m->is_diff && m->atol && m->is_ode) ? 0 : -1;
 }
 
 void lmb__model_free(lmb__model *m) {
@@ -19,5 +20,6 @@ void lmb__model_free(lmb__model *m) {
     free(m->y0);
     free(m->is_diff);
     free(m->atol);
+    free(m->is_ode);
     free(m);
 }

@@ -26,6 +26,10 @@ struct lmb__model {
     double *y0;      /* consistent initial state at rest, n */
     double *is_diff; /* 1 for differential states, 0 for algebraic, n */
     double *atol;    /* absolute tolerances in the states' units, n */
+    /* 1 for explicit ODE rows, residual = y'_i - f(y): the solver sets their y' from f after
+     * the consistent initial conditions (IDACalcIC skips corrections to y' that are small in
+     * its norm, and a slow inventory's rate left at zero fails the first error tests) */
+    char *is_ode;
     double rtol;
     double max_step_s;
     lmb_control control;
@@ -34,6 +38,10 @@ struct lmb__model {
     /* Distance from an internal short circuit (> 0 while there is none; the short happens
      * where it crosses zero), in any unit; NULL for models without a short mechanism. */
     double (*short_margin)(const lmb__model *m, const double *y);
+    /* Called at the start of every step with the state it starts from, before the consistent
+     * initial conditions: discrete changes of the model (a short that has formed) latch here.
+     * NULL if the model has none. */
+    void (*step_start)(lmb__model *m, const double *y);
     void (*destroy)(lmb__model *m);
     void *impl;
 };
@@ -41,7 +49,7 @@ struct lmb__model {
 /* Frees the model and its arrays; NULL is a no-op. */
 void lmb__model_free(lmb__model *m);
 
-/* Allocates y0, is_diff, atol for n states (zeroed). */
+/* Allocates y0, is_diff, atol, is_ode for n states (zeroed). */
 int lmb__model_alloc_arrays(lmb__model *m, int n);
 
 #endif

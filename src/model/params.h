@@ -21,12 +21,13 @@ typedef enum lmb_cell_type { LMB_CELL_LI_LI = 0 } lmb_cell_type;
 
 /* Binary electrolyte, concentrated-solution theory with constant properties (PHYSICS.md s2). */
 typedef struct lmb_electrolyte_params {
-    double c0_mol_m3; /* [mol/m3] initial salt concentration */
-    double kappa_S_m; /* [S/m] bulk ionic conductivity */
-    double D_m2_s;    /* [m2/s] salt diffusivity */
-    double t_plus;    /* [1] cation transference number (Hittorf, solvent frame) */
-    double tdf;       /* [1] thermodynamic factor 1 + dln f / dln c */
-    double volume_m3; /* [m3] electrolyte volume in the cell (budget; not yet used) */
+    double c0_mol_m3;    /* [mol/m3] initial salt concentration */
+    double kappa_S_m;    /* [S/m] bulk ionic conductivity */
+    double D_m2_s;       /* [m2/s] salt diffusivity */
+    double t_plus;       /* [1] cation transference number (Hittorf, solvent frame) */
+    double tdf;          /* [1] thermodynamic factor 1 + dln f / dln c */
+    double volume_m3;    /* [m3] electrolyte volume in the cell (the budget SEI growth draws on) */
+    double fec_fraction; /* [1] FEC volume fraction of the solvent (the rest taken as DEC) */
 } lmb_electrolyte_params;
 
 /*
@@ -59,6 +60,7 @@ typedef struct lmb_layer_params {
     double mossy_factor;            /* [1]   SEI growth and dead-Li share on the covered, */
     double sei_growth_factor;       /* [1]   converted area */
     double dead_factor;             /* [1] */
+    double i0_factor;               /* [1] exchange current of Li under the converted coating */
 } lmb_layer_params;
 
 /* A lithium-metal electrode with its native SEI film and double layer (PHYSICS.md s3). */
@@ -84,6 +86,12 @@ typedef struct lmb_li_params {
     double sei_molar_volume_m3_mol; /* [m3/mol] SEI volume per mole of Li it holds */
     double dead_porosity;           /* [1] electrolyte fraction of the dead-Li layer */
     double dead_bruggeman;          /* [1] its Bruggeman exponent */
+    double sei_permittivity;        /* [1] relative permittivity of the film (0 = no film
+                                       capacitance: one interface arc) */
+    double pit_fraction;            /* [1] share of the compact surface that strips (pits) */
+    double sei_solvent_per_li;      /* [1] mol of solvent consumed per mol of Li in the SEI */
+    double fec_free_dead_factor;    /* [1] dead-Li share multiplier once FEC is used up */
+    double fec_free_sei_factor;     /* [1] SEI growth multiplier once FEC is used up */
     lmb_layer_params coating;       /* porous coating on this electrode (present = 0 if none) */
 } lmb_li_params;
 

@@ -33,6 +33,7 @@
 #include "lmb/units.h"
 
 #include "core/ctx_internal.h"
+#include "io/presets.h"
 
 #include <errno.h>
 #include <math.h>
@@ -976,6 +977,15 @@ lmb_status lmb_protocol_load(lmb_ctx *ctx, const char *path, lmb_protocol **out)
         LMB__FAIL(ctx, LMB_EINVAL, "lmb_protocol_load: NULL argument");
     char shown[ORIGIN_MAX + 8];
     escape_span(shown, sizeof shown, path, strlen(path), ORIGIN_MAX);
+    /* a built-in protocol: "protocol:li-li-1mA" is protocols/li-li-1mA.txt as compiled in */
+    if (strncmp(path, "protocol:", 9) == 0) {
+        for (int i = 0; i < lmb__protocol_files_count; i++)
+            if (strcmp(path + 9, lmb__protocol_files[i].name) == 0)
+                return lmb_protocol_parse(ctx, lmb__protocol_files[i].json,
+                                          lmb__protocol_files[i].path, out);
+        LMB__FAIL(ctx, LMB_EIO, "%s: no such built-in protocol (see protocols/ in the sources)",
+                  shown);
+    }
     FILE *f = fopen(path, "rb");
     if (!f)
         LMB__FAIL(ctx, LMB_EIO, "%s: cannot open: %s", shown, strerror(errno));

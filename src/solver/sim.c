@@ -51,7 +51,7 @@ struct lmb_sim {
     double q_nom_C; /* [C] nominal capacity of the cell (0 = none) */
     SUNContext sun;
     void *ida;
-    N_Vector y, yp, id, atol;
+    N_Vector y, yp, id, atol, rtmp;
     SUNMatrix A;
     SUNLinearSolver LS;
     int mu, ml;
@@ -177,12 +177,31 @@ static int record(lmb_sim *sim) {
 static lmb_status ida_fail(lmb_ctx *ctx, lmb_sim *sim, int flag, const char *what) {
     char *name = IDAGetReturnFlagName(flag);
     const double *y = N_VGetArrayPointer(sim->y);
+    /* which state the error test could not satisfy: the largest weighted local error */
+    char culprit[96] = "";
+    if (flag == IDA_ERR_FAIL && sim->ida) {
+        N_Vector e = N_VClone(sim->y), w = N_VClone(sim->y);
+        if (e && w && IDAGetEstLocalErrors(sim->ida, e) == IDA_SUCCESS &&
+            IDAGetErrWeights(sim->ida, w) == IDA_SUCCESS) {
+            const double *ev = N_VGetArrayPointer(e), *wv = N_VGetArrayPointer(w);
+            int imax = 0;
+            for (int i = 1; i < sim->model->n; i++)
+                if (fabs(ev[i] * wv[i]) > fabs(ev[imax] * wv[imax]))
+                    imax = i;
+            snprintf(culprit, sizeof culprit, "; largest local error in state %d (value %.6g)",
+                     imax, y[imax]);
+        }
+        if (e)
+            N_VDestroy(e);
+        if (w)
+            N_VDestroy(w);
+    }
     lmb_status st = lmb__ctx_fail(
         ctx, LMB_ESOLVER,
-        "IDA %s failed at t = %.6g s (step %d, cycle %d, V = %.6g V, I = %.6g A): %s%s%s", what,
+        "IDA %s failed at t = %.6g s (step %d, cycle %d, V = %.6g V, I = %.6g A): %s%s%s%s", what,
         sim->t, sim->step_count, sim->cycle_count, y[sim->model->iV],
         y[sim->model->iI] * sim->model->area_m2, name ? name : "?", sim->ida_msg[0] ? ": " : "",
-        sim->ida_msg);
+        sim->ida_msg, culprit);
     free(name);
     return st;
 }
@@ -230,9 +249,10 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     sim->yp = N_VNew_Serial(n, sim->sun);
     sim->id = N_VNew_Serial(n, sim->sun);
     sim->atol = N_VNew_Serial(n, sim->sun);
+    sim->rtmp = N_VNew_Serial(n, sim->sun);
     sim->A = SUNBandMatrix(n, sim->mu, sim->ml, sim->sun);
     sim->ida = IDACreate(sim->sun);
-    if (!sim->y || !sim->yp || !sim->id || !sim->atol || !sim->A || !sim->ida) {
+    if (!sim->y || !sim->yp || !sim->id || !sim->atol || !sim->rtmp || !sim->A || !sim->ida) {
         lmb_sim_free(sim);
         LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the solver (%d states)", n);
     }
@@ -287,6 +307,8 @@ void lmb_sim_free(lmb_sim *sim) {
     N_VDestroy(sim->yp);
     N_VDestroy(sim->id);
     N_VDestroy(sim->atol);
+    if (sim->rtmp)
+        N_VDestroy(sim->rtmp);
     if (sim->sun)
         SUNContext_Free(&sim->sun);
     lmb__model_free(sim->model);
@@ -296,6 +318,23 @@ void lmb_sim_free(lmb_sim *sim) {
     free(sim->rec_step);
     free(sim->rec_cycle);
     free(sim);
+}
+
+/* Sets y' of the explicit ODE rows (residual y'_i - f(y)) from the residual at the consistent
+ * state; returns how many changed. */
+static int ode_rates(lmb_sim *sim) {
+    lmb__model *m = sim->model;
+    double *y = N_VGetArrayPointer(sim->y), *yp = N_VGetArrayPointer(sim->yp);
+    double *r = N_VGetArrayPointer(sim->rtmp);
+    if (m->residual(m, sim->t, y, yp, r) != 0)
+        return 0;
+    int changed = 0;
+    for (int i = 0; i < m->n; i++)
+        if (m->is_ode[i] && r[i] != 0.0) {
+            yp[i] -= r[i];
+            changed++;
+        }
+    return changed;
 }
 
 /* Adds IDA's counters of the step just run to the totals (IDAReInit resets them). */
@@ -378,6 +417,8 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         sim->cycle_count++;
     m->control = step->control;
     m->setpoint = step->control == LMB_CONTROL_CURRENT ? step->value / m->area_m2 : step->value;
+    if (m->step_start)
+        m->step_start(m, y);
     sim->q_start = y[m->iQ];
     double e_start = y[m->iE];
 
@@ -408,6 +449,8 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         flag = IDACalcIC(sim->ida, IDA_YA_YDP_INIT, tout1);
     if (!flag)
         flag = IDAGetConsistentIC(sim->ida, sim->y, sim->yp);
+    if (!flag && ode_rates(sim) != 0)
+        flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
     if (flag) {
         st = ida_fail(ctx, sim, flag, "initial-condition calculation");
         goto done;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "lmb/lmb.h"
+#include "test_util.h"
 
 #include <complex.h>
 #include <math.h>
@@ -105,7 +106,12 @@ static void test_model_spectrum(void **state) {
     lmb_sim *sim = NULL;
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
     assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
+    assert_int_equal(lmb_test_ideal_cell(ctx, cell), LMB_OK);
     assert_int_equal(lmb_cell_set(ctx, cell, "electrolyte.diffusivity_cm2_s", 2e-7), LMB_OK);
+    assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.sei_thickness_nm", 20.0), LMB_OK);
+    assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.sei_resistivity_ohm_m", 2e5), LMB_OK);
+    assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.exchange_current_mA_cm2", 6.4), LMB_OK);
+    assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.double_layer_uF_cm2", 10.0), LMB_OK);
     assert_int_equal(lmb_sim_create(ctx, cell, NULL, &sim), LMB_OK);
     double f[NF], re[NF], im[NF];
     for (int k = 0; k < NF; k++)
@@ -113,7 +119,7 @@ static void test_model_spectrum(void **state) {
     assert_int_equal(lmb_sim_impedance(ctx, sim, f, NF, re, im), LMB_OK);
     lmb_arc_metrics m;
     assert_int_equal(lmb_eis_arc_metrics(ctx, f, re, im, NF, &m), LMB_OK);
-    /* preset: 20 nm at 2e5 ohm m and i0 = 6.4 mA/cm2 per electrode on 0.502 cm2 */
+    /* 20 nm at 2e5 ohm m and i0 = 6.4 mA/cm2 per electrode on 0.502 cm2 */
     double RT_F = LMB_GAS_CONSTANT * 298.15 / LMB_FARADAY;
     double r_int = (20e-9 * 2e5 + RT_F / 64.0) / 0.502e-4;
     print_message("model OCV spectrum: R_hf %.3f, R_SEI %.3f (2 r_int = %.3f), R_diff %.3f ohm\n",

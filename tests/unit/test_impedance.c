@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "lmb/lmb.h"
+#include "test_util.h"
 #include "model/cell_internal.h"
 #include "solver/solver_internal.h"
 
@@ -40,6 +41,7 @@ typedef struct cellfx {
 static void make(cellfx *fx, int cells, double ratio) {
     assert_int_equal(lmb_ctx_create(&fx->ctx), LMB_OK);
     assert_int_equal(lmb_cell_load(fx->ctx, "li-li:bare", &fx->cell), LMB_OK);
+    assert_int_equal(lmb_test_ideal_cell(fx->ctx, fx->cell), LMB_OK);
     fx->p = lmb__cell_params_mut(fx->cell);
     fx->p->T_K = 298.15;
     fx->p->separator.cells = cells;
@@ -207,6 +209,7 @@ static double tlm_error(int cells) {
     cellfx fx;
     assert_int_equal(lmb_ctx_create(&fx.ctx), LMB_OK);
     assert_int_equal(lmb_cell_load(fx.ctx, "li-li:cspbcl3-2mg", &fx.cell), LMB_OK);
+    assert_int_equal(lmb_test_ideal_cell(fx.ctx, fx.cell), LMB_OK);
     lmb_params *p = fx.p = lmb__cell_params_mut(fx.cell);
     p->T_K = 298.15;
     p->electrolyte.D_m2_s = 1e-5;

@@ -353,6 +353,7 @@ static void test_sand_time(void **state) {
     p->num.mesh_ratio = 1.03;
     p->electrolyte.kappa_S_m = 10.0;
     p->neg.sei_thickness_m = p->pos.sei_thickness_m = 1e-10;
+    p->electrolyte.volume_m3 = 1e-6; /* 1 mL: enough to fill the 2 mm separator's pores */
     const lmb_electrolyte_params *e = &p->electrolyte;
     const double A = p->area_m2, tp = e->t_plus, D = e->D_m2_s, c0 = e->c0_mol_m3;
     const double i = 200.0; /* [A/m2] = 20 mA/cm2 */
@@ -703,7 +704,7 @@ static void test_bandwidth(void **state) {
     free(y);
     assert_int_equal(outside, 0);
     print_message("half-bandwidths: upper %d, lower %d\n", mu, ml);
-    assert_true(mu <= 12 && ml <= 12); /* the layout in lili.c keeps every coupling local */
+    assert_true(mu <= 13 && ml <= 13); /* the layout in lili.c keeps every coupling local */
     finish(&fx);
 }
 

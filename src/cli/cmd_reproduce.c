@@ -1,0 +1,276 @@
+/*
+ * cmd_reproduce.c - `lmb reproduce`: the reference study's Li||Li experiments, simulated, beside
+ * the measured values (SPEC.md section 1).
+ *
+ * The calibration experiments (bare and coated Li at 1 mA/cm2 with their OCV spectra) give the
+ * comparison table; the other experiments are predictions of the same parameters and are
+ * reported with their simulated values only. The measured values come from the study's target
+ * table (src/study/targets.c) and appear only in the "measured" column.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli/cli.h"
+#include "study/study.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct experiment {
+    const char *name;     /* directory and table label */
+    int coated;           /* 0 bare, 1 coated */
+    double loading_mg;    /* coated only: loading to set (0 = as in the cell) */
+    const char *protocol; /* cycling protocol */
+    int ocv;              /* run the OCV spectrum first */
+    int calibration;      /* 1: compared with the measured values */
+    const char *label;    /* what it is */
+} experiment;
+
+static const experiment k_experiments[] = {
+    {"li-li-bare-1mA", 0, 0, "protocol:li-li-1mA", 1, 1, "bare Li, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-1mA", 1, 0, "protocol:li-li-1mA", 1, 1,
+     "CsPbCl3 2 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-li-bare-2mA", 0, 0, "protocol:li-li-2mA", 1, 0, "bare Li, 2 mA/cm2, 2 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-2mA", 1, 0, "protocol:li-li-2mA", 1, 0,
+     "CsPbCl3 2 mg/cm2, 2 mA/cm2, 2 mAh/cm2"},
+    {"li-li-bare-4mA", 0, 0, "protocol:li-li-4mA", 1, 0, "bare Li, 4 mA/cm2, 4 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-4mA", 1, 0, "protocol:li-li-4mA", 1, 0,
+     "CsPbCl3 2 mg/cm2, 4 mA/cm2, 4 mAh/cm2"},
+    {"li-li-cspbcl3-1mg-1mA", 1, 1.0, "protocol:li-li-1mA", 1, 0,
+     "CsPbCl3 1 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-li-cspbcl3-4mg-1mA", 1, 4.0, "protocol:li-li-1mA", 1, 0,
+     "CsPbCl3 4 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
+};
+#define N_EXP ((int)(sizeof k_experiments / sizeof k_experiments[0]))
+
+static const char *anode_name(int coated) {
+    return coated ? "CsPbCl3 2 mg/cm2" : "bare Li";
+}
+
+/* A number for the CSV/JSON/stdout table: NaN prints as empty / null / "-". */
+static void fmt(char *dst, size_t n, double v, int digits) {
+    if (isfinite(v))
+        snprintf(dst, n, "%.*g", digits, v);
+    else
+        snprintf(dst, n, "-");
+}
+
+static cJSON *num_or_null(double v) {
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+typedef struct table {
+    cJSON *rows; /* array */
+    FILE *csv;
+} table;
+
+/* One row of comparison.csv/json and of the stdout table. measured NaN = a prediction. */
+static void add_row(table *t, const experiment *e, const char *quantity, const char *unit,
+                    double measured, double simulated, double tol, int quiet) {
+    double rel =
+        isfinite(measured) && isfinite(simulated) ? (simulated - measured) / measured : NAN;
+    int within = isfinite(rel) && fabs(rel) <= tol;
+    char m[32], s[32], r[32];
+    fmt(m, sizeof m, measured, 4);
+    fmt(s, sizeof s, simulated, 4);
+    if (isfinite(rel))
+        snprintf(r, sizeof r, "%+.1f %%", 100.0 * rel);
+    else
+        snprintf(r, sizeof r, "-");
+    if (!quiet) {
+        if (isfinite(measured))
+            printf("  %-24s %-18s %10s %10s %-6s %9s  %s (tolerance %.0f %%)\n", quantity,
+                   anode_name(e->coated), m, s, unit, r, within ? "ok" : "OUT", 100.0 * tol);
+        else
+            printf("  %-24s %-40s %10s %-6s\n", quantity, e->label, s, unit);
+    }
+    if (t->csv)
+        fprintf(t->csv, "%s,%s,\"%s\",%s,%s,%s,%s,%s,%s\n", e->name, quantity, e->label, unit,
+                isfinite(measured) ? m : "", isfinite(simulated) ? s : "", isfinite(rel) ? r : "",
+                isfinite(measured) ? (within ? "yes" : "no") : "",
+                isfinite(measured) ? "calibration" : "prediction");
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return;
+    cJSON_AddStringToObject(o, "experiment", e->name);
+    cJSON_AddStringToObject(o, "quantity", quantity);
+    cJSON_AddStringToObject(o, "unit", unit);
+    cJSON_AddItemToObject(o, "measured", num_or_null(measured));
+    cJSON_AddItemToObject(o, "simulated", num_or_null(simulated));
+    cJSON_AddItemToObject(o, "relative_error", num_or_null(rel));
+    if (isfinite(measured)) {
+        cJSON_AddNumberToObject(o, "tolerance", tol);
+        cJSON_AddBoolToObject(o, "within_tolerance", within);
+    }
+    cJSON_AddItemToArray(t->rows, o);
+}
+
+/* The predictions of an experiment: what a lab user would read off the run. */
+static void add_prediction_rows(table *t, const experiment *e, const lmb__lili_outcome *o,
+                                int quiet) {
+    if (o->has_ocv) {
+        add_row(t, e, "OCV R_SEI", "ohm", NAN, o->ocv.R_SEI, 0, quiet);
+        add_row(t, e, "OCV R_diff", "ohm", NAN, o->ocv.R_diff, 0, quiet);
+    }
+    add_row(t, e, "initial overpotential", "mV", NAN, 1e3 * o->sym.eta_initial_V, 0, quiet);
+    add_row(t, e, "last overpotential", "mV", NAN, 1e3 * o->sym.eta_last_V, 0, quiet);
+    add_row(t, e, "overpotential rise onset", "h", NAN, o->sym.rise_onset_s / 3600.0, 0, quiet);
+    add_row(t, e, "time to short", "h", NAN, o->short_s / 3600.0, 0, quiet);
+    add_row(t, e, "test time", "h", NAN, o->t_end_s / 3600.0, 0, quiet);
+}
+
+static lmb_status load_cell(lmb_ctx *ctx, const char *arg, double loading_mg, lmb_cell **out) {
+    lmb_status st = lmb_cell_load(ctx, arg, out);
+    if (st == LMB_OK && loading_mg > 0.0)
+        st = lmb_cell_set(ctx, *out, "electrodes.coating.loading_mg_cm2", loading_mg);
+    if (st != LMB_OK) {
+        lmb_cell_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
+    const char *outdir = "out", *cells[2] = {"li-li:bare", "li-li:cspbcl3-2mg"};
+    int quiet = 0, n_exp = N_EXP;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bare") ||
+            !strcmp(a, "--coated")) {
+            if (i + 1 >= argc)
+                return lmb_cli_usage_error("reproduce", "%s needs a value", a);
+            const char *v = argv[++i];
+            if (!strcmp(a, "--bare"))
+                cells[0] = v;
+            else if (!strcmp(a, "--coated"))
+                cells[1] = v;
+            else
+                outdir = v;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (!strcmp(a, "--calibration-only")) {
+            n_exp = 2;
+        } else {
+            return lmb_cli_usage_error("reproduce", "unexpected argument '%s'", a);
+        }
+    }
+    /* every cell loads before anything runs: bad input fails fast */
+    for (int k = 0; k < 2; k++) {
+        lmb_cell *c = NULL;
+        lmb_status st = load_cell(ctx, cells[k], 0.0, &c);
+        lmb_cell_free(c);
+        if (st != LMB_OK)
+            return lmb_cli_fail_input(ctx, st);
+    }
+    if (lmb_cli_make_dir(outdir) != 0) {
+        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        return LMB_EXIT_FAIL;
+    }
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/comparison.csv", outdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    table t = {cJSON_CreateArray(), fopen(tmp, "w")};
+    if (!t.rows || !t.csv) {
+        fprintf(stderr, "lmb: %s: cannot write: %s\n", tmp, strerror(errno));
+        cJSON_Delete(t.rows);
+        if (t.csv)
+            fclose(t.csv);
+        return LMB_EXIT_FAIL;
+    }
+    fprintf(t.csv, "experiment,quantity,description,unit,measured,simulated,relative_error,"
+                   "within_tolerance,kind\n");
+    int rc = LMB_EXIT_OK, tty = !quiet && isatty(STDERR_FILENO);
+    lmb__lili_outcome out[N_EXP];
+    double wall = 0.0;
+    for (int k = 0; k < n_exp; k++) {
+        const experiment *e = &k_experiments[k];
+        if (!quiet)
+            fprintf(stderr, "lmb reproduce: [%d/%d] %s ...%s", k + 1, n_exp, e->label,
+                    tty ? "" : "\n");
+        lmb_cell *cell = NULL;
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/%s", outdir, e->name);
+        lmb_status st = load_cell(ctx, cells[e->coated], e->loading_mg, &cell);
+        if (st == LMB_OK && lmb_cli_make_dir(dir) != 0)
+            st = LMB_EIO;
+        if (st == LMB_OK)
+            st = lmb__lili_study(ctx, cell, e->ocv ? "protocol:eis-ocv" : NULL, e->protocol, dir,
+                                 &out[k]);
+        lmb_cell_free(cell);
+        if (st != LMB_OK) {
+            rc = lmb_cli_fail(ctx, st);
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].end = LMB_RUN_FAILED;
+            continue;
+        }
+        wall += out[k].wall_s;
+        if (!quiet)
+            fprintf(stderr,
+                    "%s%s: %s after %.1f h, %d cycles; FEC left %.0f %%, dead-Li layers "
+                    "%.1f + %.1f um, Li drift %.1e (%.2f s)\n",
+                    tty ? "\r" : "lmb reproduce: ", e->name, lmb_run_end_name(out[k].end),
+                    out[k].t_end_s / 3600.0, out[k].cycles, 100.0 * out[k].fec_share[0],
+                    1e6 * out[k].dead_layer_m[0], 1e6 * out[k].dead_layer_m[1], out[k].li_drift,
+                    out[k].wall_s);
+        if (out[k].end == LMB_RUN_FAILED) {
+            fprintf(stderr, "lmb: %s: %s\n", e->name, out[k].error);
+            rc = LMB_EXIT_FAIL;
+        }
+    }
+    if (!quiet)
+        printf("Calibration (Juhi et al., Chem. Mater. 2025; Li||Li, 0.502 cm2)\n"
+               "  %-24s %-18s %10s %10s %-6s %9s\n",
+               "quantity", "anode", "measured", "simulated", "unit", "error");
+    for (int i = 0; i < lmb__lili_target_count; i++) {
+        const lmb__target *tg = &lmb__lili_targets[i];
+        const lmb__lili_outcome *o = &out[tg->coated];
+        double sim = lmb__target_simulated(tg, o);
+        add_row(&t, &k_experiments[tg->coated], tg->quantity, tg->unit, tg->value / tg->unit_scale,
+                sim / tg->unit_scale, tg->tolerance, quiet);
+    }
+    /* the coated cell must not short within 600 h: a qualitative check, stated as such */
+    if (!quiet) {
+        printf("  %-24s %-18s %10s %10s\n", "short within 600 h", anode_name(1), "no",
+               out[1].end == LMB_RUN_SHORT ? "YES" : "no");
+        printf("Predictions (same parameters, not fitted)\n");
+    }
+    for (int k = 0; k < n_exp; k++)
+        if (!k_experiments[k].calibration)
+            add_prediction_rows(&t, &k_experiments[k], &out[k], quiet);
+    if (!quiet)
+        printf("Simulated %d experiments in %.2f s; tables in %s/comparison.csv and "
+               "comparison.json\n",
+               n_exp, wall, outdir);
+    int ok = fclose(t.csv) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "lmb: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        rc = LMB_EXIT_FAIL;
+    }
+    cJSON *root = cJSON_CreateObject();
+    if (root) {
+        cJSON_AddStringToObject(root, "study",
+                                "Juhi et al., Chem. Mater. 2025, 37, 8745 (Li||Li experiments)");
+        cJSON_AddStringToObject(root, "bare_cell", cells[0]);
+        cJSON_AddStringToObject(root, "coated_cell", cells[1]);
+        cJSON_AddNumberToObject(root, "wall_time_s", wall);
+        cJSON_AddItemToObject(root, "rows", t.rows);
+        t.rows = NULL;
+    }
+    char *text = root ? cJSON_Print(root) : NULL;
+    snprintf(path, sizeof path, "%s/comparison.json", outdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = text ? fopen(tmp, "w") : NULL;
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "lmb: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        rc = LMB_EXIT_FAIL;
+    }
+    free(text);
+    cJSON_Delete(root);
+    cJSON_Delete(t.rows);
+    return rc;
+}

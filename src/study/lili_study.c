@@ -1,0 +1,169 @@
+/*
+ * lili_study.c - one Li||Li experiment of the study: OCV impedance, then cycling (study.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "study/study.h"
+
+#include "core/ctx_internal.h"
+#include "model/lili.h"
+#include "solver/solver_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The OCV spectrum: the protocol's EIS step, recomputed at the state the protocol ends in (an
+ * EIS step does not change the state, so this is the state it was recorded at). */
+static lmb_status ocv_metrics(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *p,
+                              lmb_arc_metrics *out) {
+    const lmb_protocol_step *eis = NULL;
+    for (int i = 0; i < lmb_protocol_step_count(p); i++)
+        if (lmb_protocol_step_at(p, i)->kind == LMB_PSTEP_EIS)
+            eis = lmb_protocol_step_at(p, i);
+    if (!eis)
+        LMB__FAIL(ctx, LMB_EINVAL, "%s: the OCV protocol has no EIS step", lmb_protocol_origin(p));
+    double lo = fmin(eis->f_start_Hz, eis->f_end_Hz), hi = fmax(eis->f_start_Hz, eis->f_end_Hz);
+    int ppd = eis->points_per_decade;
+    size_t n = (size_t)floor(log10(hi / lo) * ppd + 1e-9) + 1;
+    if (n > 4096)
+        n = 4096;
+    double f[4096], zr[4096], zi[4096];
+    for (size_t k = 0; k < n; k++)
+        f[k] = hi * pow(10.0, -(double)k / ppd);
+    lmb_status st = lmb_sim_impedance(ctx, sim, f, n, zr, zi);
+    if (st != LMB_OK)
+        return st;
+    return lmb_eis_arc_metrics(ctx, f, zr, zi, n, out);
+}
+
+static void diagnostics(const lmb_sim *sim, const double *inv0, lmb__lili_outcome *o) {
+    const lmb__model *m = lmb__sim_model(sim);
+    if (strcmp(m->kind, "li-li") != 0)
+        return;
+    const lmb__lili *L = lmb__lili_of(m);
+    const double *y = lmb__sim_y(sim);
+    for (int s = 0; s < 2; s++) {
+        double d = fabs(lmb__lili_li_inventory(L, y, s) - inv0[s]) / fabs(inv0[s]);
+        if (d > o->li_drift)
+            o->li_drift = d;
+        o->fec_share[s] = lmb__lili_fec_share(L, y, s);
+        o->dead_layer_m[s] = lmb__lili_dead_layer(L, y, s);
+    }
+}
+
+lmb_status lmb__lili_study(lmb_ctx *ctx, const lmb_cell *cell, const char *ocv_protocol,
+                           const char *protocol, const char *out_dir, lmb__lili_outcome *out) {
+    memset(out, 0, sizeof *out);
+    out->short_s = NAN;
+    lmb_protocol *pocv = NULL, *pcyc = NULL;
+    lmb_status st = lmb_protocol_load(ctx, protocol, &pcyc);
+    if (st == LMB_OK && ocv_protocol)
+        st = lmb_protocol_load(ctx, ocv_protocol, &pocv);
+    if (st == LMB_OK)
+        st = lmb__lili_study_parsed(ctx, cell, pocv, pcyc, out_dir, out);
+    lmb_protocol_free(pocv);
+    lmb_protocol_free(pcyc);
+    return st;
+}
+
+lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *pocv,
+                                  const lmb_protocol *pcyc, const char *out_dir,
+                                  lmb__lili_outcome *out) {
+    memset(out, 0, sizeof *out);
+    out->short_s = NAN;
+    lmb_sim *sim = NULL;
+    lmb_summary *sum = NULL, *sum_ocv = NULL;
+    lmb_bdf_writer *bdf = NULL;
+    lmb_eis_writer *eis = NULL;
+    char path[4200];
+    double t0 = now_s();
+    lmb_sim_options so = {0};
+    lmb_status st = lmb_sim_create(ctx, cell, &so, &sim);
+    if (st == LMB_OK)
+        st = lmb_summary_create(ctx, &sum);
+    if (st == LMB_OK)
+        st = lmb_summary_create(ctx, &sum_ocv);
+    if (st != LMB_OK)
+        goto done;
+    lmb_summary_set_area(sum, lmb_sim_area_m2(sim));
+    double inv0[2] = {0.0, 0.0};
+    {
+        const lmb__model *m = lmb__sim_model(sim);
+        if (strcmp(m->kind, "li-li") == 0)
+            for (int s = 0; s < 2; s++)
+                inv0[s] = lmb__lili_li_inventory(lmb__lili_of(m), lmb__sim_y(sim), s);
+    }
+    lmb_run_result res;
+    if (pocv) {
+        if (out_dir) {
+            snprintf(path, sizeof path, "%s/eis.csv", out_dir);
+            if ((st = lmb_eis_writer_open(ctx, path, &eis)) != LMB_OK)
+                goto done;
+        }
+        lmb_run_options ro = {.eis = eis};
+        if ((st = lmb_protocol_run(ctx, sim, pocv, &ro, sum_ocv, &res)) != LMB_OK)
+            goto done;
+        if ((st = ocv_metrics(ctx, sim, pocv, &out->ocv)) != LMB_OK)
+            goto done;
+        out->has_ocv = 1;
+        lmb_sim_series_clear(sim);
+    }
+    double t_start = lmb_sim_time(sim);
+    if (out_dir) {
+        snprintf(path, sizeof path, "%s/timeseries.bdf.csv", out_dir);
+        if ((st = lmb_bdf_writer_open(ctx, path, &bdf)) != LMB_OK)
+            goto done;
+    }
+    lmb_run_options ro = {.bdf = bdf};
+    lmb_status run_st = lmb_protocol_run(ctx, sim, pcyc, &ro, sum, &res);
+    if (run_st != LMB_OK) {
+        if (run_st != LMB_ESOLVER) {
+            st = run_st;
+            goto done;
+        }
+        snprintf(out->error, sizeof out->error, "%s", lmb_ctx_errmsg(ctx));
+    }
+    out->end = res.end;
+    out->t_end_s = res.t_end_s - t_start;
+    out->cycles = res.cycles;
+    if (res.end == LMB_RUN_SHORT)
+        out->short_s = out->t_end_s;
+    if (lmb_symmetric_metrics_compute(ctx, sum, LMB_SYMMETRIC_RISE_FRACTION, &out->sym) != LMB_OK)
+        out->sym = (lmb_symmetric_metrics){0, NAN, NAN, NAN, NAN, NAN, 0};
+    else {
+        out->sym.t_last_s -= t_start;
+        out->sym.rise_onset_s -= t_start;
+    }
+    diagnostics(sim, inv0, out);
+    lmb_sim_stats stats;
+    lmb_sim_get_stats(sim, &stats);
+    out->ida_steps = stats.steps;
+    out->res_evals = stats.res_evals;
+    if (out_dir) {
+        snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
+        st = lmb_summary_write_csv(ctx, sum, path);
+    }
+done:
+    if (bdf) {
+        lmb_status s2 = lmb_bdf_writer_close(ctx, bdf);
+        if (st == LMB_OK)
+            st = s2;
+    }
+    if (eis) {
+        lmb_status s2 = lmb_eis_writer_close(ctx, eis);
+        if (st == LMB_OK)
+            st = s2;
+    }
+    lmb_summary_free(sum);
+    lmb_summary_free(sum_ocv);
+    lmb_sim_free(sim);
+    out->wall_s = now_s() - t0;
+    return st;
+}

@@ -1,0 +1,80 @@
+/*
+ * study.h - the reference study's experiments as library calls (SPEC.md section 1), used by
+ * `lmb reproduce` (the comparison with the measured values) and `lmb fit` (the calibration).
+ *
+ * A Li||Li experiment runs, on one simulated cell, the OCV impedance protocol
+ * (protocols/eis-ocv.txt: 1 h rest, then 1 MHz - 1 mHz) and then a cycling protocol
+ * (protocols/li-li-1mA.txt, ...). It reports the no-fit arc reading of the OCV spectrum
+ * (lmb/eis.h), the symmetric-cell metrics of the cycling (lmb/symmetric.h), how the run ended
+ * and the model's own diagnostics (Li inventory drift, FEC left, dead-Li layer).
+ */
+#ifndef LMB_STUDY_STUDY_H
+#define LMB_STUDY_STUDY_H
+
+#include "lmb/lmb.h"
+
+typedef struct lmb__lili_outcome {
+    int has_ocv;
+    lmb_arc_metrics ocv;       /* OCV spectrum, ohm on the cell's area */
+    lmb_symmetric_metrics sym; /* of the cycling protocol */
+    lmb_run_end end;           /* how the cycling ended */
+    double t_end_s;            /* [s] test time at the end, from the start of cycling */
+    double short_s;            /* [s] from the start of cycling; NaN if no short */
+    int cycles;
+    double li_drift;        /* largest relative drift of an electrode's Li inventory */
+    double fec_share[2];    /* FEC left at the end [1], negative and positive side */
+    double dead_layer_m[2]; /* [m] dead-Li layers at the end */
+    double wall_s;          /* [s] */
+    long ida_steps, res_evals;
+    char error[512]; /* the solver's message if the cycling failed ("" if not) */
+} lmb__lili_outcome;
+
+/*
+ * Runs the OCV protocol (NULL: none) and the cycling protocol (names as lmb_protocol_load takes
+ * them: a path or "protocol:li-li-1mA") on a fresh simulation of cell. With out_dir (may be
+ * NULL) the cycling's timeseries.bdf.csv, cycles.csv and the OCV eis.csv are written there.
+ * A solver failure during cycling is an outcome (end = LMB_RUN_FAILED, error set), not an error
+ * status: the metrics of what ran are kept. Statuses: LMB_OK, or the error of loading, of the
+ * OCV protocol, or of writing.
+ */
+lmb_status lmb__lili_study(lmb_ctx *ctx, const lmb_cell *cell, const char *ocv_protocol,
+                           const char *protocol, const char *out_dir, lmb__lili_outcome *out);
+
+/* The same with parsed protocols (pocv may be NULL). */
+lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *pocv,
+                                  const lmb_protocol *pcyc, const char *out_dir,
+                                  lmb__lili_outcome *out);
+
+#endif
+
+/*
+ * The measured values of SPEC.md section 1 that the Li||Li presets are fitted to (Juhi et al.,
+ * Chem. Mater. 2025, 37, 8745). They live here, in the calibration code, and reach an output
+ * only in the "measured" column of the comparison table, never as a simulated value.
+ */
+typedef enum lmb__target_id {
+    LMB__T_OCV_RSEI = 0, /* ohm: width of the OCV spectrum's high-frequency arc, 0.502 cm2 */
+    LMB__T_OCV_RDIFF,    /* ohm: what the low-frequency features add */
+    LMB__T_ETA_INITIAL,  /* V: overpotential of cycle 1 at 1 mA/cm2 */
+    LMB__T_RISE_ONSET,   /* s: start of the overpotential rise (bare) */
+    LMB__T_SHORT,        /* s: time to short (bare) */
+    LMB__T_ETA_600H,     /* V: overpotential at 600 h (coated) */
+    LMB__T_COUNT
+} lmb__target_id;
+
+typedef struct lmb__target {
+    lmb__target_id id;
+    int coated;           /* 0 bare, 1 CsPbCl3 2 mg/cm2 */
+    double value;         /* SI */
+    double tolerance;     /* relative, the acceptance bound */
+    const char *quantity; /* "OCV R_SEI" */
+    const char *unit;     /* display unit */
+    double unit_scale;    /* SI value / unit_scale = display value */
+    const char *source;   /* where the study reports it */
+} lmb__target;
+
+extern const lmb__target lmb__lili_targets[];
+extern const int lmb__lili_target_count;
+
+/* The simulated value of a target from an outcome (NaN when the run did not produce it). */
+double lmb__target_simulated(const lmb__target *t, const lmb__lili_outcome *o);

@@ -1,0 +1,51 @@
+/*
+ * targets.c - the study's measured Li||Li values used for calibration (study.h).
+ *
+ * Juhi et al., Chem. Mater. 2025, 37, 8745 (SPEC.md section 1). The OCV spectra were taken on
+ * Li||Li pouch cells of 0.502 cm2 and are read without fitting (lmb/eis.h); the overpotentials
+ * are those of galvanostatic cycling at 1 mA/cm2 and 1 mAh/cm2 per half cycle.
+ */
+#include "study/study.h"
+
+#include <math.h>
+
+#define H 3600.0
+
+const lmb__target lmb__lili_targets[] = {
+    {LMB__T_OCV_RSEI, 0, 174.0, 0.15, "OCV R_SEI", "ohm", 1.0, "OCV EIS of bare Li||Li"},
+    {LMB__T_OCV_RDIFF, 0, 50.0, 0.15, "OCV R_diff", "ohm", 1.0, "OCV EIS of bare Li||Li"},
+    {LMB__T_ETA_INITIAL, 0, 0.140, 0.10, "initial overpotential", "mV", 1e-3,
+     "Li||Li 1 mA/cm2, bare"},
+    {LMB__T_RISE_ONSET, 0, 170.0 * H, 0.20, "overpotential rise onset", "h", H,
+     "Li||Li 1 mA/cm2, bare: rises after ~170 h"},
+    {LMB__T_SHORT, 0, 327.0 * H, 0.15, "time to short", "h", H,
+     "Li||Li 1 mA/cm2, bare: short at ~327 h"},
+    {LMB__T_OCV_RSEI, 1, 35.0, 0.15, "OCV R_SEI", "ohm", 1.0, "OCV EIS of coated Li||Li"},
+    {LMB__T_OCV_RDIFF, 1, 65.0, 0.15, "OCV R_diff", "ohm", 1.0, "OCV EIS of coated Li||Li"},
+    {LMB__T_ETA_INITIAL, 1, 0.060, 0.10, "initial overpotential", "mV", 1e-3,
+     "Li||Li 1 mA/cm2, CsPbCl3 2 mg/cm2"},
+    {LMB__T_ETA_600H, 1, 0.080, 0.15, "overpotential at 600 h", "mV", 1e-3,
+     "Li||Li 1 mA/cm2, CsPbCl3 2 mg/cm2: ~80 mV at 600 h, no short"},
+};
+const int lmb__lili_target_count = (int)(sizeof lmb__lili_targets / sizeof lmb__lili_targets[0]);
+
+double lmb__target_simulated(const lmb__target *t, const lmb__lili_outcome *o) {
+    switch (t->id) {
+    case LMB__T_OCV_RSEI:
+        return o->has_ocv ? o->ocv.R_SEI : NAN;
+    case LMB__T_OCV_RDIFF:
+        return o->has_ocv ? o->ocv.R_diff : NAN;
+    case LMB__T_ETA_INITIAL:
+        return o->sym.eta_initial_V;
+    case LMB__T_RISE_ONSET:
+        return o->sym.rise_onset_s;
+    case LMB__T_SHORT:
+        return o->short_s;
+    case LMB__T_ETA_600H:
+        /* the last complete cycle, if the run reached (within one cycle of) 600 h unshorted */
+        return o->end != LMB_RUN_SHORT && o->sym.t_last_s > 598.0 * H ? o->sym.eta_last_V : NAN;
+    case LMB__T_COUNT:
+        break;
+    }
+    return NAN;
+}

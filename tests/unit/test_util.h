@@ -1,0 +1,38 @@
+/*
+ * test_util.h - shared helpers of the unit tests.
+ */
+#ifndef LMB_TEST_UTIL_H
+#define LMB_TEST_UTIL_H
+
+#include "lmb/lmb.h"
+
+/*
+ * Turns a calibrated preset into the ideal cell of the analytic checks: one interface arc (no
+ * film capacitance), stripping over the whole area (no pits), no mossy or dead Li, no SEI
+ * growth, no FEC effects, no short, no coating conversion. Transport, kinetics, film and
+ * coating geometry stay as calibrated. Returns the first failing status.
+ */
+static inline lmb_status lmb_test_ideal_cell(lmb_ctx *ctx, lmb_cell *cell) {
+    static const char *const zero[] = {
+        "electrodes.sei_permittivity",       "electrodes.mossy_fraction",
+        "electrodes.mossy_fraction_max",     "electrodes.mossy_area_factor",
+        "electrodes.dead_fraction",          "electrodes.sei_growth_nm2_h",
+        "electrodes.sei_fresh_thickness_nm", "electrolyte.fec_fraction",
+        "separator.short_thickness_um"};
+    lmb_status st = LMB_OK;
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0] && st == LMB_OK; i++)
+        st = lmb_cell_set(ctx, cell, zero[i], 0.0);
+    if (st == LMB_OK)
+        st = lmb_cell_set(ctx, cell, "electrodes.pit_fraction", 1.0);
+    double loading = 0.0;
+    if (st == LMB_OK &&
+        lmb_cell_get(ctx, cell, "negative.coating.loading_mg_cm2", &loading) == LMB_OK &&
+        loading > 0.0) {
+        st = lmb_cell_set(ctx, cell, "electrodes.coating.conversion_time_h", 0.0);
+        if (st == LMB_OK)
+            st = lmb_cell_set(ctx, cell, "electrodes.coating.conversion_per_capacity", 0.0);
+    }
+    return st;
+}
+
+#endif
