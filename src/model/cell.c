@@ -202,6 +202,10 @@ static const lmb__param_row k_rows[] = {
         OPEN, CLOSED, 1e-3, LMB__SCOPE_CELL, 0, "absolute tolerance on concentrations"),
     ROW("numerics.atol_potential", "V", LMB_DIM_VOLTAGE, num.atol_phi, 0, 0.0, 0.1, OPEN, CLOSED,
         1e-7, LMB__SCOPE_CELL, 0, "absolute tolerance on potentials"),
+    ROW("numerics.atol_interface", "V", LMB_DIM_VOLTAGE, num.atol_iface, 0, 0.0, 0.1, OPEN, CLOSED,
+        1e-4, LMB__SCOPE_CELL, 0,
+        "absolute tolerance on the interface voltages (film, double layer): their micro- to "
+        "millisecond transients after a current step need not be followed more closely"),
     ROW("numerics.atol_current", "A/m2", LMB_DIM_CURRENT_DENSITY, num.atol_i, 0, 0.0, 10.0, OPEN,
         CLOSED, 1e-5, LMB__SCOPE_CELL, 0, "absolute tolerance on current densities"),
     ROW("numerics.max_step", "s", LMB_DIM_TIME, num.max_step_s, 0, 0.0, 1e9, CLOSED, CLOSED, 0.0,

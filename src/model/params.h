@@ -100,6 +100,7 @@ typedef struct lmb_numerics {
     double rtol;       /* [1] IDA relative tolerance */
     double atol_c;     /* [mol/m3] absolute tolerance on concentrations */
     double atol_phi;   /* [V] absolute tolerance on potentials */
+    double atol_iface; /* [V] absolute tolerance on film and double-layer voltages */
     double atol_i;     /* [A/m2] absolute tolerance on current densities */
     double max_step_s; /* [s] largest internal step (0 = unlimited) */
     double mesh_ratio; /* [1] geometric grading towards interfaces (1 = uniform) */

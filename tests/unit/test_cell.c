@@ -206,6 +206,7 @@ static void test_schema_file_keys(void **state) {
         "numerics.rtol",
         "numerics.atol_concentration_mol_m3",
         "numerics.atol_potential_V",
+        "numerics.atol_interface_V",
         "numerics.atol_current_A_m2",
         "numerics.max_step_s",
         "numerics.mesh_ratio",
@@ -277,7 +278,7 @@ static void test_defaults(void **state) {
     /* the default cell is valid and lists no coating parameters */
     lmb_cell *c = NULL;
     assert_int_equal(lmb_cell_create_default(g_ctx, &c), LMB_OK);
-    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 25 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 25 + 7);
     assert_string_equal(lmb_cell_name(c), "default");
     lmb_cell_free(c);
 }
@@ -455,7 +456,7 @@ static void test_coating_thickness(void **state) {
         assert_true(fabs(l->thickness_m * 1e6 - 7.92) < 0.005);
         assert_true(l->macmullin == 0.0);
     }
-    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 44 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 44 + 7);
     lmb_cell_free(c);
 
     /* a coating on one side only, and "coating": null removing a shared one */
@@ -464,7 +465,7 @@ static void test_coating_thickness(void **state) {
     assert_int_equal(p->neg.coating.present, 0);
     assert_true(p->neg.coating.thickness_m == 0.0);
     assert_int_equal(p->pos.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), 17 + 44 + 25 + 6);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 44 + 25 + 7);
     lmb_cell_free(c);
     c = parse_ok("{\"electrodes\": {\"coating\": {\"loading_mg_cm2\": 4}},"
                  " \"negative\": {\"coating\": null}}");

@@ -52,6 +52,7 @@ static lmb_params *base_cell(fixture *fx, double L_m, double eps, double N_M, in
     p->neg.coating.present = 0;
     p->pos.coating.present = 0;
     p->num.mesh_ratio = 1.0;
+    p->num.atol_iface = p->num.atol_phi; /* the analytic checks follow every transient closely */
     return p;
 }
 
