@@ -84,8 +84,10 @@ typedef struct lmb_sim_stats {
     long err_test_fails;
     long conv_fails;
     long root_events;
-    int n_states;  /* size of the DAE */
-    int bandwidth; /* upper = lower half-bandwidth of the Jacobian */
+    long beyond_limit; /* current steps that could not start: the cell was beyond its limiting
+                          current, and the step ended at once at its voltage limit */
+    int n_states;      /* size of the DAE */
+    int bandwidth;     /* upper = lower half-bandwidth of the Jacobian */
 } lmb_sim_stats;
 
 /* Options; defaults come from the cell's "numerics" section. */

@@ -120,6 +120,7 @@ static void add_prediction_rows(table *t, const experiment *e, const lmb__lili_o
     add_row(t, e, "overpotential rise onset", "h", NAN, o->sym.rise_onset_s / 3600.0, 0, quiet);
     add_row(t, e, "time to short", "h", NAN, o->short_s / 3600.0, 0, quiet);
     add_row(t, e, "test time", "h", NAN, o->t_end_s / 3600.0, 0, quiet);
+    add_row(t, e, "half cycles ended at once", "1", NAN, (double)o->ended_at_start, 0, quiet);
 }
 
 static lmb_status load_cell(lmb_ctx *ctx, const char *arg, double loading_mg, lmb_cell **out) {

@@ -91,6 +91,7 @@ static char *run_metadata(const lmb_cell *cell, const char *protocol, double are
         cJSON_AddNumberToObject(s, "ida_steps", (double)stats->steps);
         cJSON_AddNumberToObject(s, "residual_evaluations", (double)stats->res_evals);
         cJSON_AddNumberToObject(s, "jacobian_evaluations", (double)stats->jac_evals);
+        cJSON_AddNumberToObject(s, "steps_beyond_limiting_current", (double)stats->beyond_limit);
     }
     char *text = cJSON_PrintUnformatted(m);
     cJSON_Delete(m);

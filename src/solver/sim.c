@@ -459,6 +459,23 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         flag = IDAGetConsistentIC(sim->ida, sim->y, sim->yp);
     if (!flag && ode_rates(sim) != 0)
         flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
+    /* A current step with no consistent state at all: the residual reports an unphysical state
+     * (a surface concentration below zero) for every trial, i.e. the cell cannot carry the
+     * current - it lies beyond the limiting current of its transport path (a thick dead-Li
+     * layer, dried pores). Its voltage would run away at once; with a voltage limit in that
+     * direction the step ends there, as on a cycler, and the state stays as it was. */
+    if ((flag == IDA_NO_RECOVERY || flag == IDA_FIRST_RES_FAIL) &&
+        step->control == LMB_CONTROL_CURRENT &&
+        ((step->value > 0.0 && step->use_v_max) || (step->value < 0.0 && step->use_v_min))) {
+        res.reason = step->value > 0.0 ? LMB_END_VMAX : LMB_END_VMIN;
+        flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
+        if (flag) {
+            st = ida_fail(ctx, sim, flag, "re-initialisation");
+            goto done;
+        }
+        sim->stats.beyond_limit++;
+        goto done;
+    }
     if (flag) {
         st = ida_fail(ctx, sim, flag, "initial-condition calculation");
         goto done;

@@ -133,6 +133,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     out->end = res.end;
     out->t_end_s = res.t_end_s - t_start;
     out->cycles = res.cycles;
+    out->ended_at_start = res.ended_at_start;
     if (res.end == LMB_RUN_SHORT)
         out->short_s = out->t_end_s;
     if (lmb_symmetric_metrics_compute(ctx, sum, LMB_SYMMETRIC_RISE_FRACTION, &out->sym) != LMB_OK)

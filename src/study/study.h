@@ -21,6 +21,7 @@ typedef struct lmb__lili_outcome {
     double t_end_s;            /* [s] test time at the end, from the start of cycling */
     double short_s;            /* [s] from the start of cycling; NaN if no short */
     int cycles;
+    long ended_at_start;    /* half cycles that ended as they started (a voltage limit) */
     double li_drift;        /* largest relative drift of an electrode's Li inventory */
     double fec_share[2];    /* FEC left at the end [1], negative and positive side */
     double dead_layer_m[2]; /* [m] dead-Li layers at the end */
