@@ -34,6 +34,14 @@ int lmb_cli_usage_error(const char *cmd, const char *fmt, ...);
 /* Exit status for a library status: bad input -> 2, anything else -> 1. */
 int lmb_cli_exit_code(lmb_status status);
 
+/*
+ * The options that `lmb reproduce` and `lmb fit` share: -o/--output DIR, --bare CELL,
+ * --coated CELL. If argv[*i] is one of them, stores its value, advances *i and returns 1;
+ * returns 0 if it is not; prints a usage error for cmd and returns -1 if the value is missing.
+ */
+int lmb_cli_study_option(const char *cmd, int argc, char **argv, int *i, const char **outdir,
+                         const char *cells[2]);
+
 /* Creates a directory and its parents (mkdir -p); 0 or -1 with errno set. */
 int lmb_cli_make_dir(const char *dir);
 

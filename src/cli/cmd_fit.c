@@ -240,14 +240,10 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     int what = -1, rounds = 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((!strcmp(a, "-o") || !strcmp(a, "--bare") || !strcmp(a, "--coated")) && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (!strcmp(a, "--bare"))
-                cells[0] = v;
-            else if (!strcmp(a, "--coated"))
-                cells[1] = v;
-            else
-                outdir = v;
+        int took = lmb_cli_study_option("fit", argc, argv, &i, &outdir, cells);
+        if (took < 0)
+            return LMB_EXIT_USAGE;
+        if (took > 0) {
         } else if (!strcmp(a, "--ocv-only")) {
             rounds = 0;
         } else if (!strcmp(a, "li-li") && what < 0) {

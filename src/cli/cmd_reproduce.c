@@ -139,17 +139,10 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     int quiet = 0, n_exp = N_EXP;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bare") ||
-            !strcmp(a, "--coated")) {
-            if (i + 1 >= argc)
-                return lmb_cli_usage_error("reproduce", "%s needs a value", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "--bare"))
-                cells[0] = v;
-            else if (!strcmp(a, "--coated"))
-                cells[1] = v;
-            else
-                outdir = v;
+        int took = lmb_cli_study_option("reproduce", argc, argv, &i, &outdir, cells);
+        if (took < 0)
+            return LMB_EXIT_USAGE;
+        if (took > 0) {
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (!strcmp(a, "--calibration-only")) {

@@ -194,3 +194,20 @@ int lmb_cli_make_dir(const char *dir) {
     }
     return (mkdir(path, 0777) != 0 && errno != EEXIST) ? -1 : 0;
 }
+
+int lmb_cli_study_option(const char *cmd, int argc, char **argv, int *i, const char **outdir,
+                         const char *cells[2]) {
+    const char *a = argv[*i];
+    const char **dst = !strcmp(a, "-o") || !strcmp(a, "--output") ? outdir
+                       : !strcmp(a, "--bare")                     ? &cells[0]
+                       : !strcmp(a, "--coated")                   ? &cells[1]
+                                                                  : NULL;
+    if (!dst)
+        return 0;
+    if (*i + 1 >= argc) {
+        lmb_cli_usage_error(cmd, "%s needs a value", a);
+        return -1;
+    }
+    *dst = argv[++*i];
+    return 1;
+}

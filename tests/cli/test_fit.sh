@@ -5,12 +5,7 @@
 # moves about one to one with the exchange current), writes both cell files with fitted_to
 # annotations, and they load; bad arguments exit 2. (The full fit, 39 simulations, is `lmb fit li-li`.)
 # Usage: test_fit.sh LMB SOURCE_DIR
-set -u
-lmb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/common.sh"
 
 if ! "$lmb" fit li-li --ocv-only -o "$tmp/fit" > "$tmp/stdout" 2> "$tmp/stderr"; then
     fail "lmb fit exited non-zero: $(cat "$tmp/stderr")"

@@ -3,12 +3,7 @@
 # the study's measured values (every row within the issue's tolerance), the predictions run to
 # their end without a solver failure, and bad arguments.
 # Usage: test_reproduce.sh LMB SOURCE_DIR
-set -u
-lmb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/common.sh"
 
 if ! "$lmb" reproduce -o "$tmp/out" > "$tmp/stdout" 2> "$tmp/stderr"; then
     fail "lmb reproduce exited non-zero: $(cat "$tmp/stderr")"

@@ -2,12 +2,7 @@
 # test_run.sh - `lmb run CELL PROTOCOL`: the three output files of a short Li||Li run, the
 # progress-free quiet mode, and bad arguments.
 # Usage: test_run.sh LMB SOURCE_DIR
-set -u
-lmb=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+source "$(dirname "$0")/common.sh"
 
 # 2 cycles of 10 min half cycles at 1 mA/cm2 on 0.502 cm2: plate (I < 0) then strip (I > 0).
 cat > "$tmp/p.txt" <<'P'
