@@ -22,6 +22,7 @@
 #include "lmb/run.h"
 #include "lmb/eis.h"
 #include "lmb/symmetric.h"
+#include "lmb/adams.h"
 
 #ifdef __cplusplus
 extern "C" {

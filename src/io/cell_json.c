@@ -171,10 +171,12 @@ static lmb_status read_section(loader *L, const cJSON *obj, const char *prefix, 
     return LMB_OK;
 }
 
-/* "electrodes", "negative" or "positive". *coating: 1 object given, -1 null, 0 absent. */
+/* "electrodes", "negative" or "positive". *coating: 1 object given, -1 null, 0 absent; *kind:
+ * 0 not given, 1 "li-metal", 2 "cu". */
 static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix, int level,
-                                 int *coating) {
+                                 int *coating, int *kind) {
     *coating = 0;
+    *kind = 0;
     for (const cJSON *m = obj->child; m; m = m->next) {
         lmb_status st = check_duplicate(L, obj, m, prefix);
         if (st != LMB_OK)
@@ -183,11 +185,17 @@ static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix
         if (strcmp(name, "kind") == 0) {
             if (!cJSON_IsString(m))
                 LFAIL(L, LMB_EPARSE, "%s.kind must be a string, not a %s", prefix, json_type(m));
-            if (strcmp(m->valuestring, "li-metal") != 0) {
+            if (strcmp(m->valuestring, "li-metal") == 0) {
+                *kind = 1;
+            } else if (strcmp(m->valuestring, "cu") == 0 && strcmp(prefix, "positive") == 0) {
+                *kind = 2;
+            } else {
                 char v[120];
                 lmb__escape(v, sizeof v, m->valuestring);
-                LFAIL(L, LMB_ERANGE, "%s.kind = '%s' is not supported (kinds: li-metal)", prefix,
-                      v);
+                LFAIL(L, LMB_ERANGE,
+                      "%s.kind = '%s' is not supported (kinds: li-metal; cu for the positive, "
+                      "working electrode of a li-cu cell)",
+                      prefix, v);
             }
         } else if (strcmp(name, "coating") == 0) {
             char sub[64];
@@ -254,12 +262,15 @@ static lmb_status read_root(loader *L, const cJSON *root) {
         } else if (strcmp(name, "type") == 0) {
             if (!cJSON_IsString(m))
                 LFAIL(L, LMB_EPARSE, "type must be a string, not a %s", json_type(m));
-            if (strcmp(m->valuestring, "li-li") != 0) {
+            if (strcmp(m->valuestring, "li-li") == 0) {
+                p->type = LMB_CELL_LI_LI;
+            } else if (strcmp(m->valuestring, "li-cu") == 0) {
+                p->type = LMB_CELL_LI_CU;
+            } else {
                 char v[120];
                 lmb__escape(v, sizeof v, m->valuestring);
-                LFAIL(L, LMB_ERANGE, "type = '%s' is not supported (types: li-li)", v);
+                LFAIL(L, LMB_ERANGE, "type = '%s' is not supported (types: li-li, li-cu)", v);
             }
-            p->type = LMB_CELL_LI_LI;
         } else {
             st = read_param(L, m, "", LMB__GIVEN_OWN);
         }
@@ -267,14 +278,14 @@ static lmb_status read_root(loader *L, const cJSON *root) {
             return st;
     }
 
-    int coating[N_SECTIONS] = {0};
+    int coating[N_SECTIONS] = {0}, kind[N_SECTIONS] = {0};
     for (int k = 0; k < N_SECTIONS; k++) {
         if (!sec[k])
             continue;
         if (k == SEC_ELECTRODES || k == SEC_NEGATIVE || k == SEC_POSITIVE)
             st = read_electrode(L, sec[k], k_sections[k],
                                 k == SEC_ELECTRODES ? LMB__GIVEN_SHARED : LMB__GIVEN_OWN,
-                                &coating[k]);
+                                &coating[k], &kind[k]);
         else
             st = read_section(L, sec[k], k_sections[k], LMB__GIVEN_OWN);
         if (st != LMB_OK)
@@ -286,6 +297,16 @@ static lmb_status read_root(loader *L, const cJSON *root) {
         coating[SEC_NEGATIVE] == 1 || (coating[SEC_NEGATIVE] == 0 && coating[SEC_ELECTRODES] == 1);
     p->pos.coating.present =
         coating[SEC_POSITIVE] == 1 || (coating[SEC_POSITIVE] == 0 && coating[SEC_ELECTRODES] == 1);
+    /* a li-cu cell's working electrode is Cu (its kind may say so; it may not say otherwise) */
+    if (p->type == LMB_CELL_LI_CU && kind[SEC_POSITIVE] == 1)
+        LFAIL(L, LMB_ERANGE,
+              "positive.kind = '%s' in a li-cu cell: its positive (working) "
+              "electrode is the Cu",
+              "li-metal");
+    if (p->type == LMB_CELL_LI_LI && kind[SEC_POSITIVE] == 2)
+        LFAIL(L, LMB_ERANGE, "positive.kind = 'cu' needs \"type\": \"%s\"", "li-cu");
+    p->neg.is_cu = 0;
+    p->pos.is_cu = p->type == LMB_CELL_LI_CU;
 
     st = lmb__params_finish(L->ctx, p);
     return st == LMB_OK ? st : prefixed(L, st);
@@ -528,6 +549,15 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
 /* ---- writing ---- */
 
 /* The object at "a.b" under root (created when missing); electrode objects start with kind. */
+/* The kind of an electrode section of the JSON being written: the positive electrode of a
+ * li-cu cell is the Cu ("type" is written first). */
+static const char *kind_of(const cJSON *root, const char *section) {
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "type");
+    return strcmp(section, "positive") == 0 && cJSON_IsString(t) && !strcmp(t->valuestring, "li-cu")
+               ? "cu"
+               : "li-metal";
+}
+
 static cJSON *section_at(cJSON *root, const char *path) {
     char buf[KEY_MAX];
     size_t len = strlen(path);
@@ -545,7 +575,7 @@ static cJSON *section_at(cJSON *root, const char *path) {
             if (!next)
                 return NULL;
             if (obj == root && (strcmp(part, "negative") == 0 || strcmp(part, "positive") == 0) &&
-                !cJSON_AddStringToObject(next, "kind", "li-metal"))
+                !cJSON_AddStringToObject(next, "kind", kind_of(root, part)))
                 return NULL;
         }
         obj = next;
@@ -567,7 +597,8 @@ lmb_status lmb_cell_to_json(lmb_ctx *ctx, const lmb_cell *cell, char **out) {
     if (ok && p->description[0])
         ok = cJSON_AddStringToObject(root, "description", p->description) != NULL;
     if (ok)
-        ok = cJSON_AddStringToObject(root, "type", "li-li") != NULL;
+        ok = cJSON_AddStringToObject(root, "type", p->type == LMB_CELL_LI_CU ? "li-cu" : "li-li") !=
+             NULL;
     int n = lmb_cell_param_count(cell);
     for (int i = 0; ok && i < n; i++) {
         lmb_param_info info;

@@ -98,6 +98,14 @@
             CLOSED, CLOSED, 1.0, SC, 0, "dead-Li share multiplier once the FEC is used up"),       \
         ROW(S ".fec_free_sei_factor", "1", LMB_DIM_NONE, M.fec_free_sei_factor, 0, 0.0, 100.0,     \
             CLOSED, CLOSED, 1.0, SC, 0, "SEI growth multiplier once the FEC is used up"),          \
+        ROW(S ".cu_exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.cu_i0_A_m2, 0, 1e-9,    \
+            1e5, CLOSED, CLOSED, 0.01, SC, 0,                                                      \
+            "Cu electrode only: exchange current of Li+/Li on bare Cu (the nucleation "            \
+            "overpotential of the first plating)"),                                                \
+        ROW(S ".li_cover", "mAh/cm2", LMB_DIM_AREAL_CHARGE, M.li_cover_C_m2, 0, 1e-9, 1e3, CLOSED, \
+            CLOSED, 0.01, SC, 0,                                                                   \
+            "Cu electrode only: plated Li that covers half the Cu (Li availability "               \
+            "Q/(Q + this); stripping ends as it runs out)"),                                       \
         ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
             1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
             "mass of coating per geometric area (required when a coating is given)"),              \

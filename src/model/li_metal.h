@@ -27,6 +27,10 @@ typedef struct lmb__li_interface {
     double r_sei;       /* [ohm m2] per geometric area: rho_SEI L_SEI / a_f */
     double cdl;         /* [F/m2] per geometric area: C_dl (per true area) times a_f */
     double strip_area;  /* [1] share of the area that strips (pits and mossy Li); 1 = all */
+    /* Li on a Cu electrode: availability theta of Li to strip (multiplies the anodic branch) and
+     * the cathodic multiplier theta + (1 - theta) i0_Cu/i0 (plating on Li, and nucleation on
+     * bare Cu); both 1 on a Li-metal electrode */
+    double anodic_share, cathodic_share;
 } lmb__li_interface;
 
 /* Width of the switch between the plating and the stripping site area [V]. */
@@ -44,7 +48,8 @@ static inline double lmb__li_bv(const lmb__li_interface *li, double f, double et
         double s = 1.0 / (1.0 + exp(-eta / LMB__SITE_SWITCH_V));
         i0 *= 1.0 - s * (1.0 - li->strip_area);
     }
-    return i0 * (exp(li->alpha_a * f * eta) - exp(-li->alpha_c * f * eta));
+    return i0 * (li->anodic_share * exp(li->alpha_a * f * eta) -
+                 li->cathodic_share * exp(-li->alpha_c * f * eta));
 }
 
 #endif

@@ -159,6 +159,14 @@ double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
  *   dQ_c/dt = (1 - f_h) p - (1 - s_h) q - dQ_SEI/dt
  * so that d(Q_c + Q_h + Q_dead + Q_SEI)/dt = -iF exactly: lithium is conserved.
  */
+double lmb__lili_li_availability(const lmb__lili *L, const double *y, int side) {
+    const lmb__li_degradation *dg = &L->deg[side];
+    if (!(dg->q_cover > 0.0))
+        return 1.0;
+    double q = fmax(y[dg->iQc], 0.0) + fmax(y[dg->iQh], 0.0);
+    return q / (q + dg->q_cover);
+}
+
 /* The converted, covered share of the electrode: s = theta xi. */
 static double converted_share(const lmb__li_degradation *dg, const double *y) {
     return dg->theta * y[dg->ixi];
@@ -170,7 +178,8 @@ static double blend(double s, double x) {
 }
 
 static void degradation_residual(const lmb__li_degradation *dg, const double *y, const double *yp,
-                                 double iF, double a_f, double w_fec, double w_liq, double *r) {
+                                 double iF, double a_f, double w_fec, double w_liq, double avail,
+                                 double *r) {
     /* smooth plating and stripping rates (p - q = -iF exactly; no kink at iF = 0, which would
      * cost the integrator an error-test failure at every current reversal). Both stay positive
      * (at rest each is half the smoothing width, 5e-4 A/m2): rates that could turn negative
@@ -188,7 +197,8 @@ static void degradation_residual(const lmb__li_degradation *dg, const double *y,
     /* conversion of the coating with the Li it touches, and the Li it takes up */
     double xi = y[dg->ixi];
     double i_abs = root - LMB__RATE_SMOOTH; /* |iF|, smooth, exactly 0 at rest */
-    double dxi = (1.0 - xi) * (dg->conv_rate + dg->conv_per_q * i_abs / LMB__MAH_CM2);
+    /* (on Cu the coating converts only where plated Li touches it) */
+    double dxi = (1.0 - xi) * (dg->conv_rate + dg->conv_per_q * i_abs / LMB__MAH_CM2) * avail;
     double dQa = dg->conv_Q_tot * dxi;
     double Qh = fmax(y[dg->iQh], 0.0);
     double s_h = Qh / (Qh + dg->q_star);
@@ -290,6 +300,10 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         li_now.r_sei = dg->rho_sei * blend(sc, dg->x_film) * L_sei / a_f;
         li_now.cdl = dg->cdl_true * a_f;
         li_now.i0 *= blend(sc, dg->x_i0);
+        /* on Cu: Li strips only where there is Li, and plates on Li or nucleates on bare Cu */
+        double avail = lmb__lili_li_availability(L, y, s);
+        li_now.anodic_share = avail;
+        li_now.cathodic_share = avail + (1.0 - avail) * dg->cu_i0_ratio;
         /* stripping sites: the mossy area and the pits of the compact area; under the converted
          * coating the Li-Pb sites let the whole surface strip */
         if (dg->f_pit < 1.0) {
@@ -328,7 +342,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         }
         r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
         degradation_residual(dg, y, yp, iF, a_f, lmb__lili_fec_share(L, y, s),
-                             lmb__lili_wetting(L, y, s), r);
+                             lmb__lili_wetting(L, y, s), avail, r);
         /* charge balance of the first/last cell: the interface face */
         if (s == LMB_SIDE_NEG)
             r[ip[k]] -= ie;
@@ -381,6 +395,7 @@ static void coating_interface(lmb__li_interface *li, const lmb_li_params *p) {
     li->r_sei = 0.0;
     li->cdl = p->coating.cdl_F_m2;
     li->strip_area = 1.0;
+    li->anodic_share = li->cathodic_share = 1.0;
 }
 
 static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p) {
@@ -394,6 +409,7 @@ static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p)
     li->r_sei = lmb__sei_resistance(p) / p->area_factor;
     li->cdl = p->cdl_F_m2 * p->area_factor;
     li->strip_area = 1.0;
+    li->anodic_share = li->cathodic_share = 1.0;
 }
 
 lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {
@@ -581,9 +597,12 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         m->atol[dg->iNs] = 1e-9; /* [mol/m2]: 1e-4 of the FEC of the study's cell */
         m->is_diff[dg->ivf] = dg->eps_film > 0.0 ? 1.0 : 0.0;
         m->atol[dg->ivf] = num->atol_iface;
-        m->y0[dg->iQc] = e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
+        /* a Cu electrode starts without Li; the film and its Li form as Li plates on it */
+        dg->q_cover = e->is_cu ? e->li_cover_C_m2 : 0.0;
+        dg->cu_i0_ratio = e->is_cu ? e->cu_i0_A_m2 / e->i0_A_m2 : 1.0;
+        m->y0[dg->iQc] = e->is_cu ? 0.0 : e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
         m->y0[dg->iL] = e->sei_thickness_m;
-        m->y0[dg->iQs] = dg->F_V * dg->af0 * e->sei_thickness_m;
+        m->y0[dg->iQs] = e->is_cu ? 0.0 : dg->F_V * dg->af0 * e->sei_thickness_m;
     }
     L->short_thickness = p->short_thickness_m;
     L->short_R_area = p->short_resistance_ohm * p->area_m2;

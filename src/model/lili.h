@@ -54,6 +54,10 @@ typedef struct lmb__li_degradation {
     int ixi, iQa;               /* states: converted share xi [1], Li in the converted coating
                                    [C/m2] */
     int iNs, ivf;               /* states: solvent consumed [mol/m2], voltage across the film [V] */
+    /* a Cu electrode: Li availability Q/(Q + q_cover) on the Cu, and the exchange current of
+     * bare Cu relative to Li's (q_cover = 0 on a Li-metal electrode: always available) */
+    double q_cover; /* [C/m2] */
+    double cu_i0_ratio;
 } lmb__li_degradation;
 
 typedef struct lmb__lili {
@@ -102,6 +106,9 @@ double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
  * pores the remaining liquid fills (capped at 1; < 1 is dry-out). */
 double lmb__lili_fec_share(const lmb__lili *L, const double *y, int side);
 double lmb__lili_wetting(const lmb__lili *L, const double *y, int side);
+
+/* Share of a Cu electrode covered by plated Li, Q/(Q + q_cover) [1]; 1 on Li metal. */
+double lmb__lili_li_availability(const lmb__lili *L, const double *y, int side);
 
 /* True-area factor of a side at state y. */
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side);

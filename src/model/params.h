@@ -17,7 +17,8 @@
 #define LMB_NAME_MAX 96
 #define LMB_TEXT_MAX 512
 
-typedef enum lmb_cell_type { LMB_CELL_LI_LI = 0 } lmb_cell_type;
+/* li-li: two Li-metal electrodes; li-cu: Li-metal negative, Cu working (positive) electrode. */
+typedef enum lmb_cell_type { LMB_CELL_LI_LI = 0, LMB_CELL_LI_CU = 1 } lmb_cell_type;
 
 /* Binary electrolyte, concentrated-solution theory with constant properties (PHYSICS.md s2). */
 typedef struct lmb_electrolyte_params {
@@ -92,7 +93,12 @@ typedef struct lmb_li_params {
     double sei_solvent_per_li;      /* [1] mol of solvent consumed per mol of Li in the SEI */
     double fec_free_dead_factor;    /* [1] dead-Li share multiplier once FEC is used up */
     double fec_free_sei_factor;     /* [1] SEI growth multiplier once FEC is used up */
-    lmb_layer_params coating;       /* porous coating on this electrode (present = 0 if none) */
+    /* a Cu electrode (kind "cu", the working electrode of Li||Cu): no Li at the start; the
+     * Li plated on it behaves as the Li-metal electrode above */
+    int is_cu;                /* 1: Cu current collector, Li inventory starts at zero */
+    double cu_i0_A_m2;        /* [A/m2] exchange current of Li+/Li on bare Cu (nucleation) */
+    double li_cover_C_m2;     /* [C/m2] plated Li that half covers the Cu */
+    lmb_layer_params coating; /* porous coating on this electrode (present = 0 if none) */
 } lmb_li_params;
 
 /* Numerical settings: part of the cell file so that a run is reproducible from it alone. */

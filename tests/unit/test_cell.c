@@ -184,6 +184,8 @@ static void test_schema_file_keys(void **state) {
         "electrodes.sei_solvent_per_li",
         "electrodes.fec_free_dead_factor",
         "electrodes.fec_free_sei_factor",
+        "electrodes.cu_exchange_current_mA_cm2",
+        "electrodes.li_cover_mAh_cm2",
         "electrodes.coating.loading_mg_cm2",
         "electrodes.coating.density_g_cm3",
         "electrodes.coating.porosity",
@@ -278,7 +280,7 @@ static void test_defaults(void **state) {
     /* the default cell is valid and lists no coating parameters */
     lmb_cell *c = NULL;
     assert_int_equal(lmb_cell_create_default(g_ctx, &c), LMB_OK);
-    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 25 + 7);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 27 + 7);
     assert_string_equal(lmb_cell_name(c), "default");
     lmb_cell_free(c);
 }
@@ -456,7 +458,7 @@ static void test_coating_thickness(void **state) {
         assert_true(fabs(l->thickness_m * 1e6 - 7.92) < 0.005);
         assert_true(l->macmullin == 0.0);
     }
-    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 44 + 7);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 2 * 46 + 7);
     lmb_cell_free(c);
 
     /* a coating on one side only, and "coating": null removing a shared one */
@@ -465,7 +467,7 @@ static void test_coating_thickness(void **state) {
     assert_int_equal(p->neg.coating.present, 0);
     assert_true(p->neg.coating.thickness_m == 0.0);
     assert_int_equal(p->pos.coating.present, 1);
-    assert_int_equal(lmb_cell_param_count(c), 17 + 44 + 25 + 7);
+    assert_int_equal(lmb_cell_param_count(c), 17 + 46 + 27 + 7);
     lmb_cell_free(c);
     c = parse_ok("{\"electrodes\": {\"coating\": {\"loading_mg_cm2\": 4}},"
                  " \"negative\": {\"coating\": null}}");
@@ -634,11 +636,17 @@ static void test_error_types(void **state) {
     expect_error("{\"separator\": 16}", LMB_EPARSE,
                  "t.json: separator must be an object, not a number");
     expect_error("{\"name\": 3}", LMB_EPARSE, "t.json: name must be a string, not a number");
-    expect_error("{\"type\": \"li-cu\"}", LMB_ERANGE,
-                 "t.json: type = 'li-cu' is not supported (types: li-li)");
+    expect_error("{\"type\": \"li-lfp\"}", LMB_ERANGE,
+                 "t.json: type = 'li-lfp' is not supported (types: li-li, li-cu)");
+    expect_error("{\"type\": \"li-cu\", \"positive\": {\"kind\": \"li-metal\"}}", LMB_ERANGE,
+                 "t.json: positive.kind = 'li-metal' in a li-cu cell: its positive (working) "
+                 "electrode is the Cu");
+    expect_error("{\"positive\": {\"kind\": \"cu\"}}", LMB_ERANGE,
+                 "t.json: positive.kind = 'cu' needs \"type\": \"li-cu\"");
     expect_error("{\"type\": null}", LMB_EPARSE, "t.json: type must be a string, not a null");
     expect_error("{\"negative\": {\"kind\": \"cu\"}}", LMB_ERANGE,
-                 "t.json: negative.kind = 'cu' is not supported (kinds: li-metal)");
+                 "t.json: negative.kind = 'cu' is not supported (kinds: li-metal; cu for the "
+                 "positive, working electrode of a li-cu cell)");
     expect_error("{\"negative\": {\"kind\": 1}}", LMB_EPARSE,
                  "t.json: negative.kind must be a string, not a number");
     expect_error("{\"electrodes\": {\"coating\": 2}}", LMB_EPARSE,
@@ -715,7 +723,8 @@ static void test_load_files(void **state) {
 
     assert_int_equal(lmb_cell_load(g_ctx, "li-li:nope", &c), LMB_ENOTFOUND);
     assert_string_equal(lmb_ctx_errmsg(g_ctx),
-                        "unknown preset 'li-li:nope' (presets: li-li:bare, li-li:cspbcl3-2mg; "
+                        "unknown preset 'li-li:nope' (presets: li-cu:bare, li-cu:cspbcl3-2mg, "
+                        "li-li:bare, li-li:cspbcl3-2mg; "
                         "coated presets take any loading, e.g. li-li:cspbcl3-4mg; a file whose "
                         "name has a ':' is read as ./NAME)");
     /* loading variants of the coated preset: only the loading (and so the thickness) changes */
@@ -745,10 +754,12 @@ static void test_load_files(void **state) {
 
 static void test_presets(void **state) {
     (void)state;
-    assert_int_equal(lmb_preset_count(), 2);
-    assert_string_equal(lmb_preset_name(0), "li-li:bare");
-    assert_string_equal(lmb_preset_name(1), "li-li:cspbcl3-2mg");
-    assert_null(lmb_preset_name(2));
+    assert_int_equal(lmb_preset_count(), 4);
+    assert_string_equal(lmb_preset_name(0), "li-cu:bare");
+    assert_string_equal(lmb_preset_name(1), "li-cu:cspbcl3-2mg");
+    assert_string_equal(lmb_preset_name(2), "li-li:bare");
+    assert_string_equal(lmb_preset_name(3), "li-li:cspbcl3-2mg");
+    assert_null(lmb_preset_name(4));
     assert_null(lmb_preset_name(-1));
     for (int i = 0; i < lmb_preset_count(); i++) {
         lmb_cell *c = NULL, *f = NULL;
