@@ -19,8 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
+typedef enum experiment_kind { EXP_LILI, EXP_ADAMS } experiment_kind;
+
 typedef struct experiment {
     const char *name;     /* directory and table label */
+    experiment_kind kind; /* Li||Li (OCV EIS, then cycling) or Li||Cu (Adams CE) */
     int coated;           /* 0 bare, 1 coated */
     double loading_mg;    /* coated only: loading to set (0 = as in the cell) */
     const char *protocol; /* cycling protocol */
@@ -29,22 +32,32 @@ typedef struct experiment {
     const char *label;    /* what it is */
 } experiment;
 
+/* The calibration experiments first (--calibration-only runs those), then the predictions. */
 static const experiment k_experiments[] = {
-    {"li-li-bare-1mA", 0, 0, "protocol:li-li-1mA", 1, 1, "bare Li, 1 mA/cm2, 1 mAh/cm2"},
-    {"li-li-cspbcl3-2mg-1mA", 1, 0, "protocol:li-li-1mA", 1, 1,
+    {"li-li-bare-1mA", EXP_LILI, 0, 0, "protocol:li-li-1mA", 1, 1, "bare Li, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-1mA", EXP_LILI, 1, 0, "protocol:li-li-1mA", 1, 1,
      "CsPbCl3 2 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
-    {"li-li-bare-2mA", 0, 0, "protocol:li-li-2mA", 1, 0, "bare Li, 2 mA/cm2, 2 mAh/cm2"},
-    {"li-li-cspbcl3-2mg-2mA", 1, 0, "protocol:li-li-2mA", 1, 0,
+    {"li-cu-bare-adams-1", EXP_ADAMS, 0, 0, "protocol:adams-ce-1", 0, 1,
+     "Li||Cu bare Li, Adams CE, 1 preconditioning cycle"},
+    {"li-cu-cspbcl3-2mg-adams-1", EXP_ADAMS, 1, 0, "protocol:adams-ce-1", 0, 1,
+     "Li||Cu CsPbCl3 2 mg/cm2, Adams CE, 1 preconditioning cycle"},
+    {"li-li-bare-2mA", EXP_LILI, 0, 0, "protocol:li-li-2mA", 1, 0, "bare Li, 2 mA/cm2, 2 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-2mA", EXP_LILI, 1, 0, "protocol:li-li-2mA", 1, 0,
      "CsPbCl3 2 mg/cm2, 2 mA/cm2, 2 mAh/cm2"},
-    {"li-li-bare-4mA", 0, 0, "protocol:li-li-4mA", 1, 0, "bare Li, 4 mA/cm2, 4 mAh/cm2"},
-    {"li-li-cspbcl3-2mg-4mA", 1, 0, "protocol:li-li-4mA", 1, 0,
+    {"li-li-bare-4mA", EXP_LILI, 0, 0, "protocol:li-li-4mA", 1, 0, "bare Li, 4 mA/cm2, 4 mAh/cm2"},
+    {"li-li-cspbcl3-2mg-4mA", EXP_LILI, 1, 0, "protocol:li-li-4mA", 1, 0,
      "CsPbCl3 2 mg/cm2, 4 mA/cm2, 4 mAh/cm2"},
-    {"li-li-cspbcl3-1mg-1mA", 1, 1.0, "protocol:li-li-1mA", 1, 0,
+    {"li-li-cspbcl3-1mg-1mA", EXP_LILI, 1, 1.0, "protocol:li-li-1mA", 1, 0,
      "CsPbCl3 1 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
-    {"li-li-cspbcl3-4mg-1mA", 1, 4.0, "protocol:li-li-1mA", 1, 0,
+    {"li-li-cspbcl3-4mg-1mA", EXP_LILI, 1, 4.0, "protocol:li-li-1mA", 1, 0,
      "CsPbCl3 4 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-cu-bare-adams-3", EXP_ADAMS, 0, 0, "protocol:adams-ce-3", 0, 0,
+     "Li||Cu bare Li, Adams CE, 3 preconditioning cycles"},
+    {"li-cu-cspbcl3-2mg-adams-3", EXP_ADAMS, 1, 0, "protocol:adams-ce-3", 0, 0,
+     "Li||Cu CsPbCl3 2 mg/cm2, Adams CE, 3 preconditioning cycles"},
 };
-#define N_EXP ((int)(sizeof k_experiments / sizeof k_experiments[0]))
+#define N_CALIBRATION 4
+#define N_EXP         ((int)(sizeof k_experiments / sizeof k_experiments[0]))
 
 static const char *anode_name(int coated) {
     return coated ? "CsPbCl3 2 mg/cm2" : "bare Li";
@@ -82,7 +95,7 @@ static void add_row(table *t, const experiment *e, const char *quantity, const c
         snprintf(r, sizeof r, "-");
     if (!quiet) {
         if (isfinite(measured))
-            printf("  %-24s %-18s %10s %10s %-6s %9s  %s (tolerance %.0f %%)\n", quantity,
+            printf("  %-25s %-18s %9s %10s %-6s %9s  %s (tolerance %.2g %%)\n", quantity,
                    anode_name(e->coated), m, s, unit, r, within ? "ok" : "OUT", 100.0 * tol);
         else
             printf("  %-24s %-40s %10s %-6s\n", quantity, e->label, s, unit);
@@ -108,9 +121,21 @@ static void add_row(table *t, const experiment *e, const char *quantity, const c
     cJSON_AddItemToArray(t->rows, o);
 }
 
+typedef struct result {
+    lmb__lili_outcome lili;
+    lmb_adams_result adams;
+    int ok;
+} result;
+
 /* The predictions of an experiment: what a lab user would read off the run. */
-static void add_prediction_rows(table *t, const experiment *e, const lmb__lili_outcome *o,
-                                int quiet) {
+static void add_prediction_rows(table *t, const experiment *e, const result *res, int quiet) {
+    if (e->kind == EXP_ADAMS) {
+        add_row(t, e, "Adams CE", "%", NAN, res->ok ? 100.0 * res->adams.ce : NAN, 0, quiet);
+        add_row(t, e, "first preconditioning CE", "%", NAN,
+                res->ok ? 100.0 * res->adams.precondition_ce[0] : NAN, 0, quiet);
+        return;
+    }
+    const lmb__lili_outcome *o = &res->lili;
     if (o->has_ocv) {
         add_row(t, e, "OCV R_SEI", "ohm", NAN, o->ocv.R_SEI, 0, quiet);
         add_row(t, e, "OCV R_diff", "ohm", NAN, o->ocv.R_diff, 0, quiet);
@@ -136,6 +161,7 @@ static lmb_status load_cell(lmb_ctx *ctx, const char *arg, double loading_mg, lm
 
 int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     const char *outdir = "out", *cells[2] = {"li-li:bare", "li-li:cspbcl3-2mg"};
+    const char *cu_cells[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
     int quiet = 0, n_exp = N_EXP;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -146,15 +172,17 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (!strcmp(a, "--calibration-only")) {
-            n_exp = 2;
+            n_exp = N_CALIBRATION;
+        } else if ((!strcmp(a, "--bare-cu") || !strcmp(a, "--coated-cu")) && i + 1 < argc) {
+            cu_cells[a[2] == 'c'] = argv[++i];
         } else {
             return lmb_cli_usage_error("reproduce", "unexpected argument '%s'", a);
         }
     }
     /* every cell loads before anything runs: bad input fails fast */
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 4; k++) {
         lmb_cell *c = NULL;
-        lmb_status st = load_cell(ctx, cells[k], 0.0, &c);
+        lmb_status st = load_cell(ctx, k < 2 ? cells[k] : cu_cells[k - 2], 0.0, &c);
         lmb_cell_free(c);
         if (st != LMB_OK)
             return lmb_cli_fail_input(ctx, st);
@@ -177,7 +205,8 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     fprintf(t.csv, "experiment,quantity,description,unit,measured,simulated,relative_error,"
                    "within_tolerance,kind\n");
     int rc = LMB_EXIT_OK, tty = !quiet && isatty(STDERR_FILENO);
-    lmb__lili_outcome out[N_EXP];
+    result out[N_EXP];
+    memset(out, 0, sizeof out);
     double wall = 0.0;
     for (int k = 0; k < n_exp; k++) {
         const experiment *e = &k_experiments[k];
@@ -187,48 +216,63 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
         lmb_cell *cell = NULL;
         char dir[4200];
         snprintf(dir, sizeof dir, "%s/%s", outdir, e->name);
-        lmb_status st = load_cell(ctx, cells[e->coated], e->loading_mg, &cell);
+        const char *cell_name = e->kind == EXP_ADAMS ? cu_cells[e->coated] : cells[e->coated];
+        lmb_status st = load_cell(ctx, cell_name, e->loading_mg, &cell);
         if (st == LMB_OK && lmb_cli_make_dir(dir) != 0)
             st = LMB_EIO;
-        if (st == LMB_OK)
+        double w = 0.0;
+        if (st == LMB_OK && e->kind == EXP_ADAMS)
+            st = lmb__licu_study(ctx, cell, e->protocol, dir, &out[k].adams, &w);
+        else if (st == LMB_OK)
             st = lmb__lili_study(ctx, cell, e->ocv ? "protocol:eis-ocv" : NULL, e->protocol, dir,
-                                 &out[k]);
+                                 &out[k].lili);
         lmb_cell_free(cell);
         if (st != LMB_OK) {
             rc = lmb_cli_fail(ctx, st);
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].end = LMB_RUN_FAILED;
+            out[k].lili.end = LMB_RUN_FAILED;
             continue;
         }
-        wall += out[k].wall_s;
+        out[k].ok = 1;
+        const lmb__lili_outcome *o = &out[k].lili;
+        if (e->kind == EXP_ADAMS) {
+            wall += w;
+            if (!quiet)
+                fprintf(stderr, "%s%s: Adams CE %.2f %% (%d preconditioning cycles) (%.2f s)\n",
+                        tty ? "\r" : "lmb reproduce: ", e->name, 100.0 * out[k].adams.ce,
+                        out[k].adams.n_precondition, w);
+            continue;
+        }
+        wall += o->wall_s;
         if (!quiet)
             fprintf(stderr,
                     "%s%s: %s after %.1f h, %d cycles; FEC left %.0f %%, dead-Li layers "
                     "%.1f + %.1f um, Li drift %.1e (%.2f s)\n",
-                    tty ? "\r" : "lmb reproduce: ", e->name, lmb_run_end_name(out[k].end),
-                    out[k].t_end_s / 3600.0, out[k].cycles, 100.0 * out[k].fec_share[0],
-                    1e6 * out[k].dead_layer_m[0], 1e6 * out[k].dead_layer_m[1], out[k].li_drift,
-                    out[k].wall_s);
-        if (out[k].end == LMB_RUN_FAILED) {
-            fprintf(stderr, "lmb: %s: %s\n", e->name, out[k].error);
+                    tty ? "\r" : "lmb reproduce: ", e->name, lmb_run_end_name(o->end),
+                    o->t_end_s / 3600.0, o->cycles, 100.0 * o->fec_share[0],
+                    1e6 * o->dead_layer_m[0], 1e6 * o->dead_layer_m[1], o->li_drift, o->wall_s);
+        if (o->end == LMB_RUN_FAILED) {
+            fprintf(stderr, "lmb: %s: %s\n", e->name, o->error);
             rc = LMB_EXIT_FAIL;
         }
     }
     if (!quiet)
-        printf("Calibration (Juhi et al., Chem. Mater. 2025; Li||Li, 0.502 cm2)\n"
+        printf("Calibration (Juhi et al., Chem. Mater. 2025; Li||Li and Li||Cu, 0.502 cm2)\n"
                "  %-24s %-18s %10s %10s %-6s %9s\n",
                "quantity", "anode", "measured", "simulated", "unit", "error");
     for (int i = 0; i < lmb__lili_target_count; i++) {
         const lmb__target *tg = &lmb__lili_targets[i];
-        const lmb__lili_outcome *o = &out[tg->coated];
-        double sim = lmb__target_simulated(tg, o);
-        add_row(&t, &k_experiments[tg->coated], tg->quantity, tg->unit, tg->value / tg->unit_scale,
+        /* the Li||Li experiments are 0 (bare) and 1 (coated), the Adams ones 2 and 3 */
+        int k = tg->coated + (tg->id == LMB__T_ADAMS_CE ? 2 : 0);
+        lmb__study_outcome so = {out[tg->coated].lili,
+                                 out[2 + tg->coated].ok ? out[2 + tg->coated].adams.ce : NAN};
+        double sim = k < n_exp ? lmb__target_value(tg, &so) : NAN;
+        add_row(&t, &k_experiments[k], tg->quantity, tg->unit, tg->value / tg->unit_scale,
                 sim / tg->unit_scale, tg->tolerance, quiet);
     }
     /* the coated cell must not short within 600 h: a qualitative check, stated as such */
     if (!quiet) {
         printf("  %-24s %-18s %10s %10s\n", "short within 600 h", anode_name(1), "no",
-               out[1].end == LMB_RUN_SHORT ? "YES" : "no");
+               out[1].lili.end == LMB_RUN_SHORT ? "YES" : "no");
         printf("Predictions (same parameters, not fitted)\n");
     }
     for (int k = 0; k < n_exp; k++)

@@ -168,3 +168,46 @@ done:
     out->wall_s = now_s() - t0;
     return st;
 }
+
+lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
+                           const char *out_dir, lmb_adams_result *out, double *wall_s) {
+    double t0 = now_s();
+    lmb_protocol *proto = NULL;
+    lmb_sim *sim = NULL;
+    lmb_summary *sum = NULL;
+    lmb_bdf_writer *bdf = NULL;
+    char path[4200];
+    lmb_status st = lmb_protocol_load(ctx, protocol, &proto);
+    lmb_sim_options so = {0};
+    if (st == LMB_OK)
+        st = lmb_sim_create(ctx, cell, &so, &sim);
+    if (st == LMB_OK)
+        st = lmb_summary_create(ctx, &sum);
+    if (st == LMB_OK && out_dir) {
+        snprintf(path, sizeof path, "%s/timeseries.bdf.csv", out_dir);
+        st = lmb_bdf_writer_open(ctx, path, &bdf);
+    }
+    if (st == LMB_OK) {
+        lmb_summary_set_area(sum, lmb_sim_area_m2(sim));
+        lmb_run_options ro = {.bdf = bdf};
+        lmb_run_result res;
+        st = lmb_protocol_run(ctx, sim, proto, &ro, sum, &res);
+    }
+    if (st == LMB_OK)
+        st = lmb_adams_ce_summary(ctx, sum, LMB_ADAMS_DETECT, out);
+    if (st == LMB_OK && out_dir) {
+        snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
+        st = lmb_summary_write_csv(ctx, sum, path);
+    }
+    if (bdf) {
+        lmb_status s2 = lmb_bdf_writer_close(ctx, bdf);
+        if (st == LMB_OK)
+            st = s2;
+    }
+    lmb_summary_free(sum);
+    lmb_sim_free(sim);
+    lmb_protocol_free(proto);
+    if (wall_s)
+        *wall_s = now_s() - t0;
+    return st;
+}

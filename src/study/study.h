@@ -41,6 +41,15 @@ typedef struct lmb__lili_outcome {
 lmb_status lmb__lili_study(lmb_ctx *ctx, const lmb_cell *cell, const char *ocv_protocol,
                            const char *protocol, const char *out_dir, lmb__lili_outcome *out);
 
+/*
+ * A Li||Cu Adams experiment: the protocol (a path or "protocol:adams-ce-1") on a fresh
+ * simulation of cell; the Adams CE of the record (lmb/adams.h, preconditioning cycles detected)
+ * into *ce and *n_pre. With out_dir the timeseries.bdf.csv and cycles.csv are written there.
+ * Statuses: LMB_OK, the loading, solver or writing error, or the Adams CE's.
+ */
+lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
+                           const char *out_dir, lmb_adams_result *out, double *wall_s);
+
 /* The same with parsed protocols (pocv may be NULL). */
 lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *pocv,
                                   const lmb_protocol *pcyc, const char *out_dir,
@@ -60,6 +69,7 @@ typedef enum lmb__target_id {
     LMB__T_RISE_ONSET,   /* s: start of the overpotential rise (bare) */
     LMB__T_SHORT,        /* s: time to short (bare) */
     LMB__T_ETA_600H,     /* V: overpotential at 600 h (coated) */
+    LMB__T_ADAMS_CE,     /* 1: Li||Cu Adams CE with one preconditioning cycle */
     LMB__T_COUNT
 } lmb__target_id;
 
@@ -79,3 +89,12 @@ extern const int lmb__lili_target_count;
 
 /* The simulated value of a target from an outcome (NaN when the run did not produce it). */
 double lmb__target_simulated(const lmb__target *t, const lmb__lili_outcome *o);
+
+/* Everything a target can be read from: the Li||Li outcome and the Li||Cu Adams CE (NaN if not
+ * run). */
+typedef struct lmb__study_outcome {
+    lmb__lili_outcome lili;
+    double adams_ce; /* [1] */
+} lmb__study_outcome;
+
+double lmb__target_value(const lmb__target *t, const lmb__study_outcome *o);

@@ -26,6 +26,11 @@ const lmb__target lmb__lili_targets[] = {
      "Li||Li 1 mA/cm2, CsPbCl3 2 mg/cm2"},
     {LMB__T_ETA_600H, 1, 0.080, 0.15, "overpotential at 600 h", "mV", 1e-3,
      "Li||Li 1 mA/cm2, CsPbCl3 2 mg/cm2: ~80 mV at 600 h, no short"},
+    /* the bound is 0.3 percentage points: relative 0.003 / CE */
+    {LMB__T_ADAMS_CE, 0, 0.975, 0.003 / 0.975, "Adams CE (1 precondition)", "%", 1e-2,
+     "Li||Cu Adams protocol, bare Li"},
+    {LMB__T_ADAMS_CE, 1, 0.9712, 0.003 / 0.9712, "Adams CE (1 precondition)", "%", 1e-2,
+     "Li||Cu Adams protocol, CsPbCl3 2 mg/cm2"},
 };
 const int lmb__lili_target_count = (int)(sizeof lmb__lili_targets / sizeof lmb__lili_targets[0]);
 
@@ -44,8 +49,13 @@ double lmb__target_simulated(const lmb__target *t, const lmb__lili_outcome *o) {
     case LMB__T_ETA_600H:
         /* the last complete cycle, if the run reached (within one cycle of) 600 h unshorted */
         return o->end != LMB_RUN_SHORT && o->sym.t_last_s > 598.0 * H ? o->sym.eta_last_V : NAN;
+    case LMB__T_ADAMS_CE:
     case LMB__T_COUNT:
         break;
     }
     return NAN;
+}
+
+double lmb__target_value(const lmb__target *t, const lmb__study_outcome *o) {
+    return t->id == LMB__T_ADAMS_CE ? o->adams_ce : lmb__target_simulated(t, &o->lili);
 }

@@ -817,6 +817,30 @@ static void test_preset_values(void **state) {
         assert_close(c->coating.particle_size_m, 170e-9, 1e-15);
     }
     assert_true(pb->short_thickness_m == pk->short_thickness_m && pb->short_thickness_m > 0.0);
+    /* one Li-side set per anode across the cell types: the Li||Cu presets' Li (the counter
+     * electrode, and the Li plated on the Cu) is the Li||Li presets' */
+    const char *cu_names[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
+    const lmb_params *li[2] = {pb, pk};
+    for (int a = 0; a < 2; a++) {
+        lmb_cell *cu = NULL;
+        assert_int_equal(lmb_cell_load(g_ctx, cu_names[a], &cu), LMB_OK);
+        const lmb_params *pc = lmb__cell_params(cu);
+        assert_int_equal(pc->type, LMB_CELL_LI_CU);
+        assert_int_equal(pc->pos.is_cu, 1);
+        assert_int_equal(pc->neg.is_cu, 0);
+        const lmb_li_params *x[2] = {&pc->neg, &pc->pos}, *y = &li[a]->neg;
+        for (int s = 0; s < 2; s++) {
+            assert_true(x[s]->i0_A_m2 == y->i0_A_m2 && x[s]->pit_fraction == y->pit_fraction);
+            assert_true(x[s]->sei_resistivity_ohm_m == y->sei_resistivity_ohm_m);
+            assert_true(x[s]->dead_fraction == y->dead_fraction);
+            assert_true(x[s]->sei_solvent_per_li == y->sei_solvent_per_li);
+            assert_int_equal(x[s]->coating.present, y->coating.present);
+            assert_true(x[s]->coating.film_factor == y->coating.film_factor);
+            assert_true(x[s]->coating.dead_factor == y->coating.dead_factor);
+            assert_true(x[s]->coating.porosity == y->coating.porosity);
+        }
+        lmb_cell_free(cu);
+    }
     /* the study's cell: 0.502 cm2, 25 C, 1 M, 4 mS/cm, 20 uL, 16 um separator */
     const lmb_params *ps[2] = {pb, pk};
     for (int i = 0; i < 2; i++) {

@@ -92,6 +92,13 @@ static void test_targets(void **state) {
         case LMB__T_ETA_600H:
             assert_true(v == 6.0);
             break;
+        case LMB__T_ADAMS_CE: {
+            /* a Li||Cu quantity: not in the Li||Li outcome, read from the study outcome */
+            assert_true(isnan(v));
+            lmb__study_outcome so = {o, 0.97};
+            assert_true(lmb__target_value(t, &so) == 0.97);
+            break;
+        }
         default:
             fail();
         }
@@ -174,7 +181,7 @@ static void test_li_cu(void **state) {
     (void)state;
     lmb_ctx *ctx = NULL;
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
-    double loss[2];
+    double loss[2], q_alloy = 0.0;
     const char *cells[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
     for (int k = 0; k < 2; k++) {
         lmb_summary *sum = NULL;
@@ -211,14 +218,22 @@ static void test_li_cu(void **state) {
         assert_true(ad.ce == ad_detect.ce && ad.n_cycles == 10);
         assert_true(ad.ce > 0.9 && ad.ce < 1.0);
         print_message("%s: Adams CE %.4f %%\n", cells[k], 100.0 * ad.ce);
+        if (k == 1) {
+            const lmb__lili *L = lmb__lili_of(lmb__sim_model(sim));
+            q_alloy = lmb__sim_y(sim)[L->deg[1].iQa] * 0.502e-4; /* [C] on the Cu */
+        }
         lmb_summary_free(sum);
         lmb_sim_free(sim);
     }
-    /* the coating's uptake on 0.502 cm2: 0.768 mAh/cm2 -> 0.386 mAh, within 5 % */
+    /* the coating's uptake on 0.502 cm2, 0.768 mAh/cm2 -> 0.386 mAh, is in the Cu's alloy
+     * inventory (within 1 %: the conversion is complete) and most of it shows as extra loss in
+     * the first cycle (the rest of the difference: less dead Li under the coating) */
     double uptake = 96485.33 * 6.4 * 0.02 / 0.44646 * 0.502e-4; /* [C] */
-    print_message("extra first-cycle loss on coated Cu %.4f mAh (uptake %.4f mAh)\n",
-                  (loss[1] - loss[0]) / 3.6, uptake / 3.6);
-    assert_true(fabs((loss[1] - loss[0]) - uptake) < 0.05 * uptake);
+    print_message("coated Cu: Li in the converted coating %.4f mAh, extra first-cycle loss %.4f "
+                  "mAh (uptake %.4f mAh)\n",
+                  q_alloy / 3.6, (loss[1] - loss[0]) / 3.6, uptake / 3.6);
+    assert_true(fabs(q_alloy - uptake) < 0.01 * uptake);
+    assert_true(loss[1] - loss[0] > 0.8 * uptake && loss[1] - loss[0] < 1.05 * uptake);
     lmb_ctx_free(ctx);
 }
 
