@@ -265,14 +265,16 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
         int k = tg->coated + (tg->id == LMB__T_ADAMS_CE ? 2 : 0);
         lmb__study_outcome so = {out[tg->coated].lili,
                                  out[2 + tg->coated].ok ? out[2 + tg->coated].adams.ce : NAN};
-        double sim = k < n_exp ? lmb__target_value(tg, &so) : NAN;
+        double sim = k < n_exp && out[k].ok ? lmb__target_value(tg, &so) : NAN;
         add_row(&t, &k_experiments[k], tg->quantity, tg->unit, tg->value / tg->unit_scale,
                 sim / tg->unit_scale, tg->tolerance, quiet);
     }
     /* the coated cell must not short within 600 h: a qualitative check, stated as such */
     if (!quiet) {
         printf("  %-24s %-18s %10s %10s\n", "short within 600 h", anode_name(1), "no",
-               out[1].lili.end == LMB_RUN_SHORT ? "YES" : "no");
+               !out[1].ok                         ? "failed"
+               : out[1].lili.end == LMB_RUN_SHORT ? "YES"
+                                                  : "no");
         printf("Predictions (same parameters, not fitted)\n");
     }
     for (int k = 0; k < n_exp; k++)
@@ -302,7 +304,10 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     snprintf(path, sizeof path, "%s/comparison.json", outdir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = text ? fopen(tmp, "w") : NULL;
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+    int written = f && fputs(text, f) >= 0;
+    if (f && fclose(f) != 0)
+        written = 0;
+    if (!written || rename(tmp, path) != 0) {
         fprintf(stderr, "lmb: %s: cannot write: %s\n", path, strerror(errno));
         remove(tmp);
         rc = LMB_EXIT_FAIL;

@@ -34,10 +34,11 @@
  * positive coating instead of on the positive planar interface (the two are equal by charge
  * conservation; the choice keeps the V row next to the cells it touches).
  *
- * State layout (banded: every equation involves only neighbouring states):
- *   [Qs, Qd, Qc, L, Qh, qF, dphi, iF, ie]_neg [c_0, phi_0 (, dphi_0, iF_0)] ...
- *   [ie, iF, dphi, Qh, L, Qc, Qd, Qs]_pos [V, I, qF_pos, Q, E]
- * (Q*: compact, mossy, dead and SEI Li; L the SEI thickness), half-bandwidth 8.
+ * State layout (banded: every equation involves only neighbouring states; docs/model.md):
+ *   [Qa, xi, Ns, Qs, Qd, Qc, L, Qh, qF, vf, dphi, iF, ie]_neg [c_0, phi_0 (, dphi_0, iF_0)] ...
+ *   [ie, iF, dphi, vf, Qh, L, Qc, Qd, Qs, Ns, xi, Qa]_pos [V, I, qF_pos, Q, E]
+ * (Q*: alloy, SEI, dead, compact and mossy Li; xi the converted share, Ns the solvent consumed,
+ * L the SEI thickness, vf the film voltage), half-bandwidth 13.
  */
 #include "model/lili.h"
 
@@ -63,6 +64,7 @@
  * construction whatever the tolerance; 1e-5 (the current tolerance over 1 s) made the mossy
  * reservoir, ~1e2 C/m2, set a third of the step sizes. */
 #define LMB__INVENTORY_ATOL 1e-2
+#define LMB__FILM_R_FLOOR   1e-12 /* [ohm m2] film resistance floor of the film-voltage row */
 #define LMB__EPS0           8.8541878128e-12 /* [F/m] vacuum permittivity */
 
 double lmb__lili_dead_layer(const lmb__lili *L, const double *y, int side);
@@ -191,9 +193,10 @@ static void degradation_residual(const lmb__li_degradation *dg, const double *y,
     double f_h = (dg->f0 + (dg->f_max - dg->f0) * x / (1.0 + x)) * blend(sc, dg->x_mossy);
     /* once the FEC is used up, the SEI forms from DEC and salt: faster, and isolating more Li */
     double f_dead = dg->f_dead * blend(sc, dg->x_dead) * (w_fec + (1.0 - w_fec) * dg->x_dead_nofec);
-    /* ... and without liquid there is nothing to form it from: growth stops as the pores dry */
-    double k_sei =
-        dg->k_sei * blend(sc, dg->x_sei) * (w_fec + (1.0 - w_fec) * dg->x_sei_nofec) * w_liq;
+    /* ... and without liquid there is nothing to form it from: growth stops as the pores dry;
+     * on Cu it grows only where there is Li (avail = 1 on a Li-metal electrode) */
+    double k_sei = dg->k_sei * blend(sc, dg->x_sei) * (w_fec + (1.0 - w_fec) * dg->x_sei_nofec) *
+                   w_liq * avail;
     /* conversion of the coating with the Li it touches, and the Li it takes up */
     double xi = y[dg->ixi];
     double i_abs = root - LMB__RATE_SMOOTH; /* |iF|, smooth, exactly 0 at rest */
@@ -333,7 +336,9 @@ static int residual(const lmb__model *m, double t, const double *y, const double
             /* the film as a leaky dielectric (R_f || C_f) in series with charge transfer ||
              * double layer: two arcs, the film's at 1/(2 pi rho eps) whatever its thickness */
             double c_film = dg->eps_film * a_f / (L_sei + LMB__SEI_MIN_M);
-            r[dg->ivf] = li->r_sei * (i_anodic - c_film * yp[dg->ivf]) - vf;
+            /* (a floor keeps vf' in its row when the film resistance vanishes) */
+            double r_f = li->r_sei + LMB__FILM_R_FLOOR;
+            r[dg->ivf] = r_f * (i_anodic - c_film * yp[dg->ivf]) - vf;
             r[L->i_dphi[s]] = li->cdl * (yp[L->i_dphi[s]] - yp[dg->ivf]) + iF - i_anodic;
         } else {
             /* film inside the Faradaic branch: one arc of width r_SEI + R_ct */
@@ -601,7 +606,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->q_cover = e->is_cu ? e->li_cover_C_m2 : 0.0;
         dg->cu_i0_ratio = e->is_cu ? e->cu_i0_A_m2 / e->i0_A_m2 : 1.0;
         m->y0[dg->iQc] = e->is_cu ? 0.0 : e->thickness_m * LMB_FARADAY / LMB__LI_MOLAR_VOLUME;
-        m->y0[dg->iL] = e->sei_thickness_m;
+        m->y0[dg->iL] = e->is_cu ? 0.0 : e->sei_thickness_m; /* on Cu it forms on the plated Li */
         m->y0[dg->iQs] = e->is_cu ? 0.0 : dg->F_V * dg->af0 * e->sei_thickness_m;
     }
     L->short_thickness = p->short_thickness_m;

@@ -185,8 +185,11 @@ static lmb_status ida_fail(lmb_ctx *ctx, lmb_sim *sim, int flag, const char *wha
             IDAGetErrWeights(sim->ida, w) == IDA_SUCCESS) {
             const double *ev = N_VGetArrayPointer(e), *wv = N_VGetArrayPointer(w);
             int imax = 0;
+            /* the error test covers the differential states only (IDASetSuppressAlg) */
             for (int i = 1; i < sim->model->n; i++)
-                if (fabs(ev[i] * wv[i]) > fabs(ev[imax] * wv[imax]))
+                if (sim->model->is_diff[i] > 0.0 &&
+                    (!(sim->model->is_diff[imax] > 0.0) ||
+                     fabs(ev[i] * wv[i]) > fabs(ev[imax] * wv[imax])))
                     imax = i;
             snprintf(culprit, sizeof culprit, "; largest local error in state %d (value %.6g)",
                      imax, y[imax]);
@@ -406,6 +409,7 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
                   m->kind);
     double *y = N_VGetArrayPointer(sim->y);
     lmb_step_result res;
+    double v_limit = NAN; /* [V] the limit a step that could not start ended at */
     memset(&res, 0, sizeof res);
     res.t_start_s = sim->t;
 
@@ -413,7 +417,7 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         /* the test time is already over: the step does not run */
         res.reason = LMB_END_TOTAL_TIME;
         res.t_end_s = sim->t;
-        res.v_end = y[m->iV];
+        res.v_end = isnan(v_limit) ? y[m->iV] : v_limit;
         res.i_end_A = y[m->iI] * m->area_m2;
         if (result)
             *result = res;
@@ -464,11 +468,15 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
      * (a surface concentration below zero) for every trial, i.e. the cell cannot carry the
      * current - it lies beyond the limiting current of its transport path (a thick dead-Li
      * layer, dried pores). Its voltage would run away at once; with a voltage limit in that
-     * direction the step ends there, as on a cycler, and the state stays as it was. */
+     * direction the step ends there, as on a cycler, and the state stays as it was. (The
+     * residual's only recoverable failures are a concentration at or below zero, in a cell or
+     * at an electrode surface, so these two flags mean exactly that.) The step reports the
+     * limit as its end voltage. */
     if ((flag == IDA_NO_RECOVERY || flag == IDA_FIRST_RES_FAIL) &&
         step->control == LMB_CONTROL_CURRENT &&
         ((step->value > 0.0 && step->use_v_max) || (step->value < 0.0 && step->use_v_min))) {
         res.reason = step->value > 0.0 ? LMB_END_VMAX : LMB_END_VMIN;
+        v_limit = step->value > 0.0 ? step->v_max : step->v_min;
         flag = IDAReInit(sim->ida, sim->t, sim->y, sim->yp);
         if (flag) {
             st = ida_fail(ctx, sim, flag, "re-initialisation");

@@ -50,7 +50,9 @@ static void diagnostics(const lmb_sim *sim, const double *inv0, lmb__lili_outcom
     const lmb__lili *L = lmb__lili_of(m);
     const double *y = lmb__sim_y(sim);
     for (int s = 0; s < 2; s++) {
-        double d = fabs(lmb__lili_li_inventory(L, y, s) - inv0[s]) / fabs(inv0[s]);
+        /* relative to the cell's Li (a Cu electrode starts with none) */
+        double d =
+            fabs(lmb__lili_li_inventory(L, y, s) - inv0[s]) / (fabs(inv0[0]) + fabs(inv0[1]));
         if (d > o->li_drift)
             o->li_drift = d;
         o->fec_share[s] = lmb__lili_fec_share(L, y, s);
