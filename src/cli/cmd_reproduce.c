@@ -51,6 +51,10 @@ static const experiment k_experiments[] = {
      "CsPbCl3 1 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
     {"li-li-cspbcl3-4mg-1mA", EXP_LILI, 1, 4.0, "protocol:li-li-1mA", 1, 0,
      "CsPbCl3 4 mg/cm2, 1 mA/cm2, 1 mAh/cm2"},
+    {"li-li-bare-operando-eis", EXP_LILI, 0, 0, "protocol:li-li-operando-eis", 1, 0,
+     "bare Li, operando EIS over 20 cycles at 1 mA/cm2"},
+    {"li-li-cspbcl3-2mg-operando-eis", EXP_LILI, 1, 0, "protocol:li-li-operando-eis", 1, 0,
+     "CsPbCl3 2 mg/cm2, operando EIS over 20 cycles at 1 mA/cm2"},
     {"li-cu-bare-adams-3", EXP_ADAMS, 0, 0, "protocol:adams-ce-3", 0, 0,
      "Li||Cu bare Li, Adams CE, 3 preconditioning cycles"},
     {"li-cu-cspbcl3-2mg-adams-3", EXP_ADAMS, 1, 0, "protocol:adams-ce-3", 0, 0,
@@ -98,7 +102,7 @@ static void add_row(table *t, const experiment *e, const char *quantity, const c
             printf("  %-25s %-18s %9s %10s %-6s %9s  %s (tolerance %.2g %%)\n", quantity,
                    anode_name(e->coated), m, s, unit, r, within ? "ok" : "OUT", 100.0 * tol);
         else
-            printf("  %-24s %-40s %10s %-6s\n", quantity, e->label, s, unit);
+            printf("  %-32s %-58s %10s %-6s\n", quantity, e->label, s, unit);
     }
     if (t->csv)
         fprintf(t->csv, "%s,%s,\"%s\",%s,%s,%s,%s,%s,%s\n", e->name, quantity, e->label, unit,
@@ -136,6 +140,15 @@ static void add_prediction_rows(table *t, const experiment *e, const result *res
         return;
     }
     const lmb__lili_outcome *o = &res->lili;
+    if (o->spectra > 0) {
+        /* the operando R_SEI track: before cycling, after the first plating, at the end */
+        double r0 = o->rsei_spectrum[0], r1 = o->rsei_spectrum[1];
+        add_row(t, e, "operando R_SEI before cycling", "ohm", NAN, r0, 0, quiet);
+        add_row(t, e, "operando R_SEI after 1st plating", "ohm", NAN, r1, 0, quiet);
+        add_row(t, e, "R_SEI drop in 1st plating", "%", NAN, 100.0 * (r0 - r1) / r0, 0, quiet);
+        add_row(t, e, "operando R_SEI at the end", "ohm", NAN, o->rsei_spectrum[2], 0, quiet);
+        return;
+    }
     if (o->has_ocv) {
         add_row(t, e, "OCV R_SEI", "ohm", NAN, o->ocv.R_SEI, 0, quiet);
         add_row(t, e, "OCV R_diff", "ohm", NAN, o->ocv.R_diff, 0, quiet);

@@ -13,7 +13,10 @@
 
 #include "core/ctx_internal.h"
 #include "io/atomic.h"
+#include "io/eis_internal.h"
 #include "lmb/eis.h"
+
+#include <math.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,13 @@ struct lmb_eis_writer {
     lmb__atomic_file af, metrics;
     int failed;
     int spectra;
+    double *r_sei; /* [ohm] the arc width of each spectrum written (NaN: no arc), cap entries */
+    int cap;
 };
+
+double lmb__eis_writer_r_sei(const lmb_eis_writer *w, int i) {
+    return w && i >= 0 && i < w->spectra && w->r_sei ? w->r_sei[i] : NAN;
+}
 
 lmb_status lmb_eis_writer_open(lmb_ctx *ctx, const char *path, lmb_eis_writer **out) {
     *out = NULL;
@@ -55,16 +64,26 @@ lmb_status lmb_eis_writer_open(lmb_ctx *ctx, const char *path, lmb_eis_writer **
 lmb_status lmb_eis_writer_append(lmb_ctx *ctx, lmb_eis_writer *w, int cycle, int step, double t_s,
                                  size_t n, const double *f_Hz, const double *Z_re,
                                  const double *Z_im) {
+    if (w->spectra >= w->cap) {
+        int cap = w->cap ? 2 * w->cap : 64;
+        double *r = realloc(w->r_sei, (size_t)cap * sizeof *r);
+        if (!r)
+            LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for %d spectra", cap);
+        w->r_sei = r;
+        w->cap = cap;
+    }
+    w->r_sei[w->spectra] = NAN;
     w->spectra++;
     for (size_t k = 0; k < n && !w->failed; k++)
         w->failed = fprintf(w->af.f, "%d,%d,%d,%.15g,%.10g,%.10g,%.10g\n", w->spectra, cycle, step,
                             t_s, f_Hz[k], Z_re[k], Z_im[k]) < 0;
     lmb_arc_metrics m;
-    if (!w->failed && n >= 3 && lmb_eis_arc_metrics(NULL, f_Hz, Z_re, Z_im, n, &m) == LMB_OK)
+    if (!w->failed && n >= 3 && lmb_eis_arc_metrics(NULL, f_Hz, Z_re, Z_im, n, &m) == LMB_OK) {
+        w->r_sei[w->spectra - 1] = m.R_SEI;
         w->failed =
             fprintf(w->metrics.f, "%d,%d,%d,%.15g,%.10g,%.10g,%.10g,%.10g,%.10g\n", w->spectra,
                     cycle, step, t_s, m.R_hf, m.R_SEI, m.R_diff, m.R_total, m.f_apex_Hz) < 0;
-    else if (!w->failed)
+    } else if (!w->failed)
         w->failed =
             fprintf(w->metrics.f, "%d,%d,%d,%.15g,,,,,,\n", w->spectra, cycle, step, t_s) < 0;
     if (w->failed)
@@ -77,6 +96,7 @@ lmb_status lmb_eis_writer_close(lmb_ctx *ctx, lmb_eis_writer *w) {
         return LMB_OK;
     lmb_status st = lmb__atomic_commit(ctx, &w->af, !w->failed);
     lmb_status st2 = lmb__atomic_commit(st == LMB_OK ? ctx : NULL, &w->metrics, !w->failed);
+    free(w->r_sei);
     free(w);
     return st != LMB_OK ? st : st2;
 }

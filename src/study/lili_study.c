@@ -5,6 +5,7 @@
 #include "study/study.h"
 
 #include "core/ctx_internal.h"
+#include "io/eis_internal.h"
 #include "model/lili.h"
 #include "solver/solver_internal.h"
 
@@ -83,7 +84,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     lmb_sim *sim = NULL;
     lmb_summary *sum = NULL, *sum_ocv = NULL;
     lmb_bdf_writer *bdf = NULL;
-    lmb_eis_writer *eis = NULL;
+    lmb_eis_writer *eis = NULL, *eis_cyc = NULL;
     char path[4200];
     double t0 = now_s();
     lmb_sim_options so = {0};
@@ -122,8 +123,15 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
         snprintf(path, sizeof path, "%s/timeseries.bdf.csv", out_dir);
         if ((st = lmb_bdf_writer_open(ctx, path, &bdf)) != LMB_OK)
             goto done;
+        /* spectra taken during cycling (operando) */
+        for (int i = 0; i < lmb_protocol_step_count(pcyc) && !eis_cyc; i++)
+            if (lmb_protocol_step_at(pcyc, i)->kind == LMB_PSTEP_EIS) {
+                snprintf(path, sizeof path, "%s/%s", out_dir, pocv ? "eis_cycling.csv" : "eis.csv");
+                if ((st = lmb_eis_writer_open(ctx, path, &eis_cyc)) != LMB_OK)
+                    goto done;
+            }
     }
-    lmb_run_options ro = {.bdf = bdf};
+    lmb_run_options ro = {.bdf = bdf, .eis = eis_cyc};
     lmb_status run_st = lmb_protocol_run(ctx, sim, pcyc, &ro, sum, &res);
     if (run_st != LMB_OK) {
         if (run_st != LMB_ESOLVER) {
@@ -145,6 +153,18 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
         out->sym.rise_onset_s -= t_start;
     }
     diagnostics(sim, inv0, out);
+    out->spectra = eis_cyc ? lmb_eis_writer_spectra(eis_cyc) : 0;
+    out->rsei_spectrum[0] = lmb__eis_writer_r_sei(eis_cyc, 0);
+    out->rsei_spectrum[1] = lmb__eis_writer_r_sei(eis_cyc, 4);
+    out->rsei_spectrum[2] = lmb__eis_writer_r_sei(eis_cyc, out->spectra - 1);
+    if (eis_cyc) {
+        lmb_status s2 = lmb_eis_writer_close(ctx, eis_cyc);
+        eis_cyc = NULL;
+        if (s2 != LMB_OK) {
+            st = s2;
+            goto done;
+        }
+    }
     lmb_sim_stats stats;
     lmb_sim_get_stats(sim, &stats);
     out->ida_steps = stats.steps;
@@ -161,6 +181,11 @@ done:
     }
     if (eis) {
         lmb_status s2 = lmb_eis_writer_close(ctx, eis);
+        if (st == LMB_OK)
+            st = s2;
+    }
+    if (eis_cyc) {
+        lmb_status s2 = lmb_eis_writer_close(ctx, eis_cyc);
         if (st == LMB_OK)
             st = s2;
     }

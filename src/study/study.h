@@ -21,11 +21,15 @@ typedef struct lmb__lili_outcome {
     double t_end_s;            /* [s] test time at the end, from the start of cycling */
     double short_s;            /* [s] from the start of cycling; NaN if no short */
     int cycles;
-    long ended_at_start;    /* half cycles that ended as they started (a voltage limit) */
-    double li_drift;        /* largest relative drift of an electrode's Li inventory */
-    double fec_share[2];    /* FEC left at the end [1], negative and positive side */
-    double dead_layer_m[2]; /* [m] dead-Li layers at the end */
-    double wall_s;          /* [s] */
+    long ended_at_start;     /* half cycles that ended as they started (a voltage limit) */
+    double li_drift;         /* largest relative drift of an electrode's Li inventory */
+    double fec_share[2];     /* FEC left at the end [1], negative and positive side */
+    double dead_layer_m[2];  /* [m] dead-Li layers at the end */
+    int spectra;             /* impedance spectra of the cycling protocol (written only with an
+                                output directory) */
+    double rsei_spectrum[3]; /* [ohm] their arc widths: first, fifth (after the first plating of
+                               the operando protocol) and last; NaN if none */
+    double wall_s;           /* [s] */
     long ida_steps, res_evals;
     char error[512]; /* the solver's message if the cycling failed ("" if not) */
 } lmb__lili_outcome;

@@ -25,6 +25,15 @@ grep -q '^li-cu-bare-adams-1,Adams CE (1 precondition),.*,yes,calibration$' "$cs
 grep -q 'short within 600 h.* no$' "$tmp/stdout" || fail "the coated cell shorted"
 # predictions: every experiment ran to its end without a solver failure
 grep -q 'solver failure' "$tmp/stderr" && fail "a solver failure: $(cat "$tmp/stderr")"
+# the operando R_SEI track: the arc shrinks as the first plating adds area
+for a in bare cspbcl3-2mg; do
+    # (the description is quoted and holds commas: take the number after the unit's column)
+    r0=$(grep "^li-li-$a-operando-eis,operando R_SEI before cycling," "$csv" | sed 's/.*,ohm,,\([^,]*\),.*/\1/')
+    r1=$(grep "^li-li-$a-operando-eis,operando R_SEI after 1st plating," "$csv" | sed 's/.*,ohm,,\([^,]*\),.*/\1/')
+    awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(a > 0 && b > 0 && b < a) }' ||
+        fail "operando R_SEI of $a: before $r0, after the first plating $r1"
+    [ -s "$tmp/out/li-li-$a-operando-eis/eis_cycling.csv" ] || fail "no operando spectra for $a"
+done
 grep -q '^li-cu-bare-adams-3,Adams CE,.*,%,,[0-9.]*,,,prediction$' "$csv" ||
     fail "no Adams CE predicted for 3 preconditioning cycles"
 for e in bare-2mA cspbcl3-2mg-2mA bare-4mA cspbcl3-2mg-4mA cspbcl3-1mg-1mA cspbcl3-4mg-1mA; do
