@@ -88,6 +88,7 @@ typedef struct lmb_sim_stats {
                           current, and the step ended at once at its voltage limit */
     int n_states;      /* size of the DAE */
     int bandwidth;     /* upper = lower half-bandwidth of the Jacobian */
+    int colors;        /* sparse solver: residual evaluations per Jacobian (0 with the band) */
 } lmb_sim_stats;
 
 /* Options; defaults come from the cell's "numerics" section. */
@@ -96,6 +97,9 @@ typedef struct lmb_sim_options {
                              internal solver step); step starts and ends are always recorded */
     double max_untimed_s; /* [s] a step with no time limit that has not ended after this much
                              simulated time fails (0 = the default, 1e8 s, about 3 years) */
+    int sparse;           /* linear solver: 0 = band LU with IDA's banded difference-quotient
+                             Jacobian (the default), 1 = sparse LU (KLU) with a column-coloured
+                             difference-quotient Jacobian on the measured sparsity pattern */
 } lmb_sim_options;
 
 lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_options *opt,

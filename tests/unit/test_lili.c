@@ -374,6 +374,27 @@ static void test_sand_time(void **state) {
     assert_int_equal(r.reason, LMB_END_VMAX);
     print_message("Sand's time: simulated %.6g s, analytic %.6g s\n", r.t_end_s, t_s);
     assert_rel(r.t_end_s, t_s, 5e-3, "Sand's time");
+    /* Twice the current from that depleted state has no consistent state at all (the surface
+     * concentration would be negative): with a voltage limit the step ends at once there, the
+     * state unchanged and counted; without one it is a solver failure that says so. */
+    lmb_sim_stats st0, st1;
+    lmb_sim_get_stats(fx.sim, &st0);
+    double t0 = lmb_sim_time(fx.sim);
+    s.value = 2.0 * i * A;
+    s.duration_s = 10.0;
+    if (lmb_sim_run_step(fx.ctx, fx.sim, &s, &r) != LMB_OK)
+        fail_msg("%s", lmb_ctx_errmsg(fx.ctx));
+    lmb_sim_get_stats(fx.sim, &st1);
+    print_message("beyond the limiting current: %s after %g s, %ld step(s) counted\n",
+                  lmb_end_reason_name(r.reason), r.t_end_s - t0,
+                  st1.beyond_limit - st0.beyond_limit);
+    assert_int_equal(r.reason, LMB_END_VMAX);
+    assert_true(r.t_end_s == t0 && lmb_sim_time(fx.sim) == t0);
+    assert_true(r.v_end == s.v_max);
+    assert_int_equal(st1.beyond_limit - st0.beyond_limit, 1);
+    s.use_v_max = 0;
+    assert_int_equal(lmb_sim_run_step(fx.ctx, fx.sim, &s, &r), LMB_ESOLVER);
+    assert_non_null(strstr(lmb_ctx_errmsg(fx.ctx), "initial-condition"));
     finish(&fx);
 }
 
