@@ -87,7 +87,8 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     lmb_eis_writer *eis = NULL, *eis_cyc = NULL;
     char path[4200];
     double t0 = now_s();
-    lmb_sim_options so = {.sparse = 1}; /* KLU: half the time of the band (bench/bench_klu) */
+    lmb_sim_options so = {.sparse =
+                              1}; /* KLU: half the time of the band (bench/bench_lili_pair_600h) */
     lmb_status st = lmb_sim_create(ctx, cell, &so, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
@@ -205,7 +206,8 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
     lmb_bdf_writer *bdf = NULL;
     char path[4200];
     lmb_status st = lmb_protocol_load(ctx, protocol, &proto);
-    lmb_sim_options so = {.sparse = 1}; /* KLU: half the time of the band (bench/bench_klu) */
+    lmb_sim_options so = {.sparse =
+                              1}; /* KLU: half the time of the band (bench/bench_lili_pair_600h) */
     if (st == LMB_OK)
         st = lmb_sim_create(ctx, cell, &so, &sim);
     if (st == LMB_OK)
