@@ -101,7 +101,7 @@ static char *run_metadata(const lmb_cell *cell, const char *protocol, double are
 int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
     const char *cell_arg = NULL, *proto_arg = NULL, *outdir = "out/run";
     double q_nom_C = 0.0, record_dt = 0.0;
-    int quiet = 0;
+    int quiet = 0, sparse = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const lmb_unit *u = NULL;
@@ -128,6 +128,8 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
             record_dt = lmb_unit_to_si(u, v);
             if (!(record_dt >= 0.0))
                 return lmb_cli_usage_error("run", "--record-every must be >= 0 s");
+        } else if (!strcmp(a, "--sparse")) {
+            sparse = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -161,7 +163,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
         lmb_cell_free(cell);
         return lmb_cli_fail_input(ctx, st);
     }
-    lmb_sim_options opt = {.record_dt_s = record_dt};
+    lmb_sim_options opt = {.record_dt_s = record_dt, .sparse = sparse};
     int rc = LMB_EXIT_OK;
     st = lmb_sim_create(ctx, cell, &opt, &sim);
     if (st == LMB_OK)

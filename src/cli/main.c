@@ -29,6 +29,8 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "                                (default: the cell's nominal_capacity)\n"
      "  --record-every T UNIT         record at most one point per T inside a step, e.g. '10 s'\n"
      "                                (default: every solver step; step ends always recorded)\n"
+     "  --sparse                      sparse LU (KLU) with a coloured Jacobian instead of the\n"
+     "                                band LU: the same result, about twice as fast\n"
      "  -q, --quiet                   no summary on stdout, no progress line\n"
      "\n"
      "Exit status: 0 done (also when a short or the total time ended the run), 1 solver or\n"

@@ -67,6 +67,17 @@ check_usage "missing cell"
 check_usage "missing protocol" li-li:bare
 check_usage "unknown preset" li-li:nonexistent "$tmp/p.txt" -o "$tmp/x"
 
+# --sparse: the same run with the sparse solver ends at the same voltage (the two solvers use
+# the same Jacobian entries and agree to ~1e-11 V; 1e-6 V leaves room for LU rounding)
+if "$lmb" run li-li:bare "$tmp/p.txt" -o "$tmp/sparse" --sparse -q 2> "$tmp/err"; then
+    a=$(tail -n 1 "$tmp/run/timeseries.bdf.csv" | cut -d, -f2)
+    b=$(tail -n 1 "$tmp/sparse/timeseries.bdf.csv" | cut -d, -f2)
+    awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' ||
+        fail "--sparse ends at $b V, the band solver at $a V"
+else
+    fail "--sparse: $(cat "$tmp/err")"
+fi
+
 if [ "$fails" -gt 0 ]; then
     echo "$fails check(s) failed"
     exit 1
