@@ -101,15 +101,16 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
  * boundary half cell in series with the porous dead-Li layer on the electrode, of thickness
  * L_p = Q_dead V_Li / (F (1 - eps_p)) and eps/tau = eps_p^(1 + b). The layer is quasi-static
  * (no storage): its diffusion time L_p^2 tau / (D eps) is ~2 min at 100 um, short against a
- * half cycle. It adds ionic and diffusion resistance and lowers the limiting current.
+ * half cycle. It adds ionic and diffusion resistance and lowers the limiting current. The
+ * wetting w_liq (lmb__lili_wetting, which the residual also needs for the SEI growth) scales it.
  */
-static double boundary_g(const lmb__lili *L, const double *y, int side) {
+static double boundary_g(const lmb__lili *L, const double *y, int side, double w_liq) {
     double g = side == LMB_SIDE_NEG ? L->mesh.g_left : L->mesh.g_right;
     double Lp = lmb__lili_dead_layer(L, y, side);
     if (Lp > 0.0)
         g = 1.0 / (1.0 / g + Lp / L->deg[side].f_dead_layer);
     /* dry-out: once the liquid no longer fills the pores, the path to the Li closes */
-    return g * (LMB__DRY_FLOOR + (1.0 - LMB__DRY_FLOOR) * lmb__lili_wetting(L, y, side));
+    return g * (LMB__DRY_FLOOR + (1.0 - LMB__DRY_FLOOR) * w_liq);
 }
 
 double lmb__lili_wetting(const lmb__lili *L, const double *y, int side) {
@@ -146,7 +147,7 @@ static double surface_c(const lmb__lili *L, const double *y, int side, double g)
 }
 
 double lmb__lili_surface_c(const lmb__lili *L, const double *y, int side) {
-    return surface_c(L, y, side, boundary_g(L, y, side));
+    return surface_c(L, y, side, boundary_g(L, y, side, lmb__lili_wetting(L, y, side)));
 }
 
 /*
@@ -314,7 +315,9 @@ static int residual(const lmb__model *m, double t, const double *y, const double
             li_now.strip_area = (f_pit * dg->af0 + (a_f - dg->af0)) / a_f;
         }
         const lmb__li_interface *li = &li_now;
-        double g = boundary_g(L, y, s);
+        /* the wetting enters the transport and the SEI growth: computed once */
+        double w_liq = lmb__lili_wetting(L, y, s);
+        double g = boundary_g(L, y, s, w_liq);
         double cs = surface_c(L, y, s, g);
         if (!(cs > 0.0))
             return 1;
@@ -346,8 +349,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
             r[L->i_dphi[s]] = li->cdl * yp[L->i_dphi[s]] + iF - i_anodic;
         }
         r[L->i_qF[s]] = yp[L->i_qF[s]] - iF;
-        degradation_residual(dg, y, yp, iF, a_f, lmb__lili_fec_share(L, y, s),
-                             lmb__lili_wetting(L, y, s), avail, r);
+        degradation_residual(dg, y, yp, iF, a_f, lmb__lili_fec_share(L, y, s), w_liq, avail, r);
         /* charge balance of the first/last cell: the interface face */
         if (s == LMB_SIDE_NEG)
             r[ip[k]] -= ie;
