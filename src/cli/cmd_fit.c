@@ -89,7 +89,9 @@ static double residual(fitter *f, lmb_cell *cell, const fit_param *p, double v) 
         f->wall += w;
         return log(ad.ce / target_of(p)->value);
     }
-    const lmb_protocol *cyc = p->exp == EXP_FULL ? f->full : f->first;
+    const lmb_protocol *cyc = p->exp == EXP_FULL  ? f->full
+                              : p->exp == EXP_OCV ? NULL /* the spectrum only */
+                                                  : f->first;
     lmb__lili_outcome o;
     if (lmb__lili_study_parsed(f->ctx, cell, f->ocv, cyc, NULL, &o) != LMB_OK)
         return NAN;

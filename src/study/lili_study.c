@@ -14,6 +14,15 @@
 #include <string.h>
 #include <time.h>
 
+/* The study runs use the sparse solver: half the time of the band
+ * (bench/bench_lili_pair_600h), the same results. */
+static const lmb_sim_options k_study_options = {.sparse = 1};
+
+/* The status to report when a later step (closing a writer) has its own: the first error. */
+static lmb_status first_error(lmb_status st, lmb_status later) {
+    return st != LMB_OK ? st : later;
+}
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -87,9 +96,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     lmb_eis_writer *eis = NULL, *eis_cyc = NULL;
     char path[4200];
     double t0 = now_s();
-    lmb_sim_options so = {.sparse =
-                              1}; /* KLU: half the time of the band (bench/bench_lili_pair_600h) */
-    lmb_status st = lmb_sim_create(ctx, cell, &so, &sim);
+    lmb_status st = lmb_sim_create(ctx, cell, &k_study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
     if (st == LMB_OK)
@@ -118,6 +125,12 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
             goto done;
         out->has_ocv = 1;
         lmb_sim_series_clear(sim);
+    }
+    if (!pcyc) { /* the OCV spectrum only */
+        out->sym = (lmb_symmetric_metrics){0, NAN, NAN, NAN, NAN, NAN, 0};
+        out->rsei_spectrum[0] = out->rsei_spectrum[1] = out->rsei_spectrum[2] = NAN;
+        diagnostics(sim, inv0, out);
+        goto done;
     }
     double t_start = lmb_sim_time(sim);
     if (out_dir) {
@@ -158,14 +171,6 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     out->rsei_spectrum[0] = lmb__eis_writer_r_sei(eis_cyc, 0);
     out->rsei_spectrum[1] = lmb__eis_writer_r_sei(eis_cyc, 4);
     out->rsei_spectrum[2] = lmb__eis_writer_r_sei(eis_cyc, out->spectra - 1);
-    if (eis_cyc) {
-        lmb_status s2 = lmb_eis_writer_close(ctx, eis_cyc);
-        eis_cyc = NULL;
-        if (s2 != LMB_OK) {
-            st = s2;
-            goto done;
-        }
-    }
     lmb_sim_stats stats;
     lmb_sim_get_stats(sim, &stats);
     out->ida_steps = stats.steps;
@@ -175,21 +180,12 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
         st = lmb_summary_write_csv(ctx, sum, path);
     }
 done:
-    if (bdf) {
-        lmb_status s2 = lmb_bdf_writer_close(ctx, bdf);
-        if (st == LMB_OK)
-            st = s2;
-    }
-    if (eis) {
-        lmb_status s2 = lmb_eis_writer_close(ctx, eis);
-        if (st == LMB_OK)
-            st = s2;
-    }
-    if (eis_cyc) {
-        lmb_status s2 = lmb_eis_writer_close(ctx, eis_cyc);
-        if (st == LMB_OK)
-            st = s2;
-    }
+    if (bdf)
+        st = first_error(st, lmb_bdf_writer_close(ctx, bdf));
+    if (eis)
+        st = first_error(st, lmb_eis_writer_close(ctx, eis));
+    if (eis_cyc)
+        st = first_error(st, lmb_eis_writer_close(ctx, eis_cyc));
     lmb_summary_free(sum);
     lmb_summary_free(sum_ocv);
     lmb_sim_free(sim);
@@ -206,10 +202,8 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
     lmb_bdf_writer *bdf = NULL;
     char path[4200];
     lmb_status st = lmb_protocol_load(ctx, protocol, &proto);
-    lmb_sim_options so = {.sparse =
-                              1}; /* KLU: half the time of the band (bench/bench_lili_pair_600h) */
     if (st == LMB_OK)
-        st = lmb_sim_create(ctx, cell, &so, &sim);
+        st = lmb_sim_create(ctx, cell, &k_study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
     if (st == LMB_OK && out_dir) {
@@ -228,11 +222,8 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
         snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
         st = lmb_summary_write_csv(ctx, sum, path);
     }
-    if (bdf) {
-        lmb_status s2 = lmb_bdf_writer_close(ctx, bdf);
-        if (st == LMB_OK)
-            st = s2;
-    }
+    if (bdf)
+        st = first_error(st, lmb_bdf_writer_close(ctx, bdf));
     lmb_summary_free(sum);
     lmb_sim_free(sim);
     lmb_protocol_free(proto);

@@ -54,7 +54,7 @@ lmb_status lmb__lili_study(lmb_ctx *ctx, const lmb_cell *cell, const char *ocv_p
 lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
                            const char *out_dir, lmb_adams_result *out, double *wall_s);
 
-/* The same with parsed protocols (pocv may be NULL). */
+/* The same with parsed protocols (pocv may be NULL; pcyc NULL runs the OCV protocol only). */
 lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *pocv,
                                   const lmb_protocol *pcyc, const char *out_dir,
                                   lmb__lili_outcome *out);
