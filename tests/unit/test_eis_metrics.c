@@ -105,8 +105,7 @@ static void test_model_spectrum(void **state) {
     lmb_cell *cell = NULL;
     lmb_sim *sim = NULL;
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(ctx, cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(ctx, "li-li:bare", &cell), LMB_OK);
     assert_int_equal(lmb_cell_set(ctx, cell, "electrolyte.diffusivity_cm2_s", 2e-7), LMB_OK);
     assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.sei_thickness_nm", 20.0), LMB_OK);
     assert_int_equal(lmb_cell_set(ctx, cell, "electrodes.sei_resistivity_ohm_m", 2e5), LMB_OK);

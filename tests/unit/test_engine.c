@@ -38,8 +38,7 @@ typedef struct run_fx {
 static void run_text(run_fx *fx, const char *text, const lmb_run_options *opt) {
     memset(fx, 0, sizeof *fx);
     assert_int_equal(lmb_ctx_create(&fx->ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(fx->ctx, "li-li:bare", &fx->cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(fx->ctx, fx->cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(fx->ctx, "li-li:bare", &fx->cell), LMB_OK);
     assert_int_equal(lmb_sim_create(fx->ctx, fx->cell, NULL, &fx->sim), LMB_OK);
     assert_int_equal(lmb_summary_create(fx->ctx, &fx->sum), LMB_OK);
     lmb_summary_set_area(fx->sum, lmb_sim_area_m2(fx->sim));
@@ -250,8 +249,7 @@ static void test_until_short(void **state) {
     lmb_sim *sim = NULL;
     lmb_protocol *p = NULL;
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(ctx, cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(ctx, "li-li:bare", &cell), LMB_OK);
     assert_int_equal(lmb_sim_create(ctx, cell, NULL, &sim), LMB_OK);
     ((lmb__model *)lmb__sim_model(sim))->short_margin = fake_short_margin;
     assert_int_equal(lmb_protocol_parse(ctx,
@@ -280,8 +278,7 @@ static void test_expansion_limit(void **state) {
     lmb_sim *sim = NULL;
     lmb_protocol *p = NULL;
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(ctx, cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(ctx, "li-li:bare", &cell), LMB_OK);
     assert_int_equal(lmb_sim_create(ctx, cell, NULL, &sim), LMB_OK);
     assert_int_equal(lmb_protocol_parse(ctx,
                                         "Repeat 1000000000 times:\n"
@@ -330,8 +327,7 @@ static void test_no_memory_growth(void **state) {
     assert_true(fd >= 0);
     close(fd);
     assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(ctx, "li-li:bare", &cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(ctx, cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(ctx, "li-li:bare", &cell), LMB_OK);
     assert_int_equal(lmb_sim_create(ctx, cell, NULL, &sim), LMB_OK);
     assert_int_equal(lmb_summary_create(ctx, &sum), LMB_OK);
     assert_int_equal(lmb_bdf_writer_open(ctx, path, &w), LMB_OK);

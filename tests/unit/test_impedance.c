@@ -40,8 +40,7 @@ typedef struct cellfx {
 
 static void make(cellfx *fx, int cells, double ratio) {
     assert_int_equal(lmb_ctx_create(&fx->ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(fx->ctx, "li-li:bare", &fx->cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(fx->ctx, fx->cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(fx->ctx, "li-li:bare", &fx->cell), LMB_OK);
     fx->p = lmb__cell_params_mut(fx->cell);
     fx->p->T_K = 298.15;
     fx->p->separator.cells = cells;
@@ -208,8 +207,7 @@ static void test_interface_arc(void **state) {
 static double tlm_error(int cells) {
     cellfx fx;
     assert_int_equal(lmb_ctx_create(&fx.ctx), LMB_OK);
-    assert_int_equal(lmb_cell_load(fx.ctx, "li-li:cspbcl3-2mg", &fx.cell), LMB_OK);
-    assert_int_equal(lmb_test_ideal_cell(fx.ctx, fx.cell), LMB_OK);
+    assert_int_equal(lmb_test_load_ideal(fx.ctx, "li-li:cspbcl3-2mg", &fx.cell), LMB_OK);
     lmb_params *p = fx.p = lmb__cell_params_mut(fx.cell);
     p->T_K = 298.15;
     p->electrolyte.D_m2_s = 1e-5;

@@ -35,4 +35,10 @@ static inline lmb_status lmb_test_ideal_cell(lmb_ctx *ctx, lmb_cell *cell) {
     return st;
 }
 
+/* Loads a preset (or cell file) and makes it the ideal cell above. */
+static inline lmb_status lmb_test_load_ideal(lmb_ctx *ctx, const char *name, lmb_cell **cell) {
+    lmb_status st = lmb_cell_load(ctx, name, cell);
+    return st == LMB_OK ? lmb_test_ideal_cell(ctx, *cell) : st;
+}
+
 #endif
