@@ -9,8 +9,9 @@
  * file, the field, the value with its unit and the allowed range. The schema and its defaults are
  * listed by `lmb params show --schema` and documented in docs/cell-files.md.
  *
- * Built-in presets ("li-li:bare", "li-li:cspbcl3-2mg") are selected by name wherever a file
- * path is accepted: lmb_cell_load() treats an argument with a ':' and no '/' as a preset name.
+ * Built-in presets ("li-li:bare", "li-cu:cspbcl3-2mg", "li-lfp:bare", ...) are selected by name
+ * wherever a file path is accepted: lmb_cell_load() treats an argument with a ':' and no '/' as a
+ * preset name.
  */
 #ifndef LMB_CELL_H
 #define LMB_CELL_H
@@ -41,7 +42,10 @@ const char *lmb_cell_name(const lmb_cell *cell);
 
 /*
  * Sets one parameter by its key as it would appear in a file ("separator.thickness_um",
- * "negative.coating.loading_mg_cm2"), converting and validating as at load.
+ * "negative.coating.loading_mg_cm2"), converting and validating as at load. An "electrodes.*"
+ * key sets every Li electrode of the cell (the negative alone in a li-lfp cell); a key of a
+ * part the cell's type lacks ("positive.*" in a li-lfp cell, "lfp.*" in another) fails with
+ * LMB_EKEY, here and in lmb_cell_get.
  */
 lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double value);
 
@@ -65,8 +69,9 @@ typedef struct lmb_param_info {
 } lmb_param_info;
 
 /* The resolved parameters of a cell, in schema order: the cell-wide ones, then negative.* and
- * positive.* (coating parameters only for an electrode that has a coating). param_at returns
- * LMB_EINVAL for an index outside [0, count). */
+ * positive.* (coating parameters only for an electrode that has a coating; in a li-lfp cell
+ * lfp.* instead of positive.*), then numerics.*. The LFP's OCV fit is a name, not listed here.
+ * param_at returns LMB_EINVAL for an index outside [0, count). */
 int lmb_cell_param_count(const lmb_cell *cell);
 lmb_status lmb_cell_param_at(const lmb_cell *cell, int i, lmb_param_info *out);
 

@@ -13,6 +13,8 @@
  */
 #include "cli/cli.h"
 #include "model/cell_internal.h"
+#include "model/cell_schema.h"
+#include "model/lfp_ocv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -57,7 +59,9 @@ static int show_schema(int markdown) {
         printf("cell-file schema: each numeric key carries its unit as a suffix; any unit of the "
                "same dimension is accepted.\n"
                "electrodes.* keys set both Li electrodes; negative.* and positive.* override "
-               "them one by one.\n\n");
+               "them one by one.\n"
+               "lfp.* keys describe the LiFePO4 positive of a li-lfp cell (which has no "
+               "positive.* Li electrode).\n\n");
         printf("%-45s %-9s %-9s %-16s %s\n", "key", "default", "unit", "range", "description");
     }
     for (int i = 0; i < n; i++) {
@@ -95,6 +99,28 @@ static int show_presets(lmb_ctx *ctx) {
     return finish_output();
 }
 
+/* The LFP electrode of a li-lfp cell: thickness, theoretical capacity, particle classes. */
+static void show_derived_lfp(const lmb_params *p) {
+    const lmb_lfp_params *l = &p->lfp;
+    const double mAh_g = 3.6e3, mAh_cm2 = 3.6e4;                    /* [C/kg], [C/m2] */
+    double q_kg = l->c_max_mol_m3 * LMB_FARADAY / l->density_kg_m3; /* [C/kg] */
+    printf("  %-46s %-10.4g %s\n", "LFP thickness (solid volume)/(1-eps)", l->thickness_m * 1e6,
+           "um");
+    printf("  %-46s %-10.4g\n", "LFP pore tortuosity eps^-b", pow(l->porosity, -l->bruggeman));
+    printf("  %-46s %-10.4g %s\n", "LFP theoretical capacity c_max F / rho", q_kg / mAh_g, "mAh/g");
+    printf("  %-46s %-10.4g %s\n", "LFP areal theoretical capacity",
+           q_kg * l->loading_kg_m2 / mAh_cm2, "mAh/cm2");
+    int n = l->size_classes;
+    double *R = n >= 1 ? malloc((size_t)n * sizeof *R) : NULL;
+    if (R && lmb__lfp_class_radii(l, R) == 0) {
+        printf("  %-46s", "LFP particle-class radii (equal volumes)");
+        for (int j = 0; j < n; j++)
+            printf(" %.4g", R[j] * 1e9);
+        printf(" nm\n");
+    }
+    free(R);
+}
+
 /* Quantities the model derives from the parameters, so that a reader can check them. */
 static void show_derived(const lmb_params *p) {
     const double ohm_cm2 = 1e-4; /* [ohm m2] */
@@ -108,7 +134,8 @@ static void show_derived(const lmb_params *p) {
            "ohm cm2");
     const lmb_li_params *li[2] = {&p->neg, &p->pos};
     const char *side[2] = {"negative", "positive"};
-    for (int s = 0; s < 2; s++) {
+    int n_li = p->type == LMB_CELL_LI_LFP ? 1 : 2; /* a li-lfp cell: the negative only */
+    for (int s = 0; s < n_li; s++) {
         char label[96];
         snprintf(label, sizeof label, "%s SEI film resistance rho L", side[s]);
         printf("  %-46s %-10.4g %s\n", label, lmb__sei_resistance(li[s]) / ohm_cm2, "ohm cm2");
@@ -122,6 +149,8 @@ static void show_derived(const lmb_params *p) {
         snprintf(label, sizeof label, "%s coating tortuosity eps^-b", side[s]);
         printf("  %-46s %-10.4g\n", label, lmb__layer_tortuosity(c));
     }
+    if (p->type == LMB_CELL_LI_LFP)
+        show_derived_lfp(p);
 }
 
 static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
@@ -140,7 +169,8 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
         return finish_output();
     }
     const lmb_params *p = lmb__cell_params(cell);
-    printf("cell: %s\nfrom: %s\ntype: li-li\n", lmb_cell_name(cell), arg);
+    printf("cell: %s\nfrom: %s\ntype: %s\n", lmb_cell_name(cell), arg,
+           lmb__cell_type_name(p->type));
     if (p->description[0])
         printf("description: %s\n", p->description);
     printf("\n%-38s %-11s %-7s %-20s %-16s %s\n", "parameter", "value", "unit", "SI value",
@@ -162,8 +192,27 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
             printf(" [fitted to: %s]", in.fitted_to);
         printf("\n");
     }
-    printf("\ncoating: negative %s, positive %s\n", p->neg.coating.present ? "yes" : "none",
-           p->pos.coating.present ? "yes" : "none");
+    if (p->type == LMB_CELL_LI_LFP) {
+        /* the OCV fit is a name, listed like the numbers */
+        const char *src, *fitted;
+        int is_default;
+        lmb__cell_ocv_provenance(cell, &src, &fitted, &is_default);
+        const char *name = lmb__lfp_ocv_name((lmb__lfp_ocv_kind)p->lfp.ocv);
+        char choices[64] = "";
+        for (int k = 0; k < LMB__LFP_OCV_COUNT; k++) {
+            size_t len = strlen(choices);
+            snprintf(choices + len, sizeof choices - len, "%s%s", k ? "|" : "",
+                     lmb__lfp_ocv_name((lmb__lfp_ocv_kind)k));
+        }
+        printf("%-38s %-11s %-7s %-20s %-16s %s%s", "lfp.ocv", name ? name : "?", "-", "-", choices,
+               is_default ? "* " : "", is_default ? "default" : src);
+        if (fitted[0])
+            printf(" [fitted to: %s]", fitted);
+        printf("\n\ncoating: negative %s\n", p->neg.coating.present ? "yes" : "none");
+    } else {
+        printf("\ncoating: negative %s, positive %s\n", p->neg.coating.present ? "yes" : "none",
+               p->pos.coating.present ? "yes" : "none");
+    }
     show_derived(p);
     lmb_cell_free(cell);
     return finish_output();

@@ -6,7 +6,11 @@
  *    "electrolyte": {...}, "separator": {...},
  *    "electrodes": {...},               both Li electrodes of a symmetric cell
  *    "negative": {...}, "positive": {...},   override "electrodes" key by key
+ *    "lfp": {"ocv": "safari2011", ...},      the LiFePO4 positive of a li-lfp cell
  *    "numerics": {...}}
+ * A li-lfp cell has one Li electrode, the negative: its file holds "negative" and "lfp", and
+ * "positive" (the LFP is the positive) or "electrodes" (there is no second Li electrode to
+ * share values with) is an error; so is "lfp" in a cell of another type.
  * Every numeric key ends with its unit in key form ("thickness_um", "exchange_current_mA_cm2");
  * any unit of the right dimension is accepted. A value is a number or a provenance object
  * {"value": 16, "source": "...", "fitted_to": "..."}. The key-to-parameter mapping, the ranges
@@ -21,14 +25,15 @@
  * - the text must be one JSON object, with nothing after it; an empty file, a NUL byte, or a
  *   file larger than LMB__CELL_FILE_MAX are errors; nesting deeper than cJSON's limit (1000) is
  *   a syntax error.
- * Errors are raised in order: syntax, then the top level in file order, then the sections in
- * the order electrolyte, separator, electrodes, negative, positive, numerics, then the checks
- * across parameters.
+ * Errors are raised in order: syntax, then the top level in file order, then sections that the
+ * type does not allow, then the sections in the order electrolyte, separator, electrodes,
+ * negative, positive, lfp, numerics, then the checks across parameters.
  */
 #include "core/ctx_internal.h"
 #include "io/presets.h"
 #include "model/cell_internal.h"
 #include "model/cell_schema.h"
+#include "model/lfp_ocv.h"
 
 #include <cjson/cJSON.h>
 
@@ -217,6 +222,76 @@ static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix
     return LMB_OK;
 }
 
+/* "prada2013, safari2011" */
+static void ocv_choices(char *buf, size_t n) {
+    buf[0] = '\0';
+    for (int k = 0; k < LMB__LFP_OCV_COUNT; k++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%s%s", k ? ", " : "",
+                 lmb__lfp_ocv_name((lmb__lfp_ocv_kind)k));
+    }
+}
+
+/* "ocv": "safari2011", or {"value": "safari2011", "source": "...", "fitted_to": "..."}. */
+static lmb_status read_ocv(loader *L, const cJSON *item, int level) {
+    const char *shown = "lfp.ocv", *source = NULL, *fitted = NULL;
+    const cJSON *value = item;
+    if (cJSON_IsObject(item)) {
+        value = NULL;
+        for (const cJSON *m = item->child; m; m = m->next) {
+            lmb_status st = check_duplicate(L, item, m, shown);
+            if (st != LMB_OK)
+                return st;
+            const char *name = m->string ? m->string : "";
+            if (strcmp(name, "value") == 0) {
+                value = m;
+            } else if (strcmp(name, "source") == 0 || strcmp(name, "fitted_to") == 0) {
+                if (!cJSON_IsString(m))
+                    LFAIL(L, LMB_EPARSE, "%s.%s must be a string, not a %s", shown, name,
+                          json_type(m));
+                *(name[0] == 's' ? &source : &fitted) = m->valuestring;
+            } else {
+                char nm[120];
+                lmb__escape(nm, sizeof nm, name);
+                LFAIL(L, LMB_EKEY,
+                      "unknown key '%s.%s' (a value object holds only value, source and "
+                      "fitted_to)",
+                      shown, nm);
+            }
+        }
+        if (!value)
+            LFAIL(L, LMB_EKEY, "%s has no \"value\"", shown);
+        if (!cJSON_IsString(value))
+            LFAIL(L, LMB_EPARSE, "%s.value must be a string, not a %s", shown, json_type(value));
+    } else if (!cJSON_IsString(item)) {
+        LFAIL(L, LMB_EPARSE, "%s must be a string or an object {\"value\": ...}, not a %s", shown,
+              json_type(item));
+    }
+    lmb__lfp_ocv_kind kind;
+    if (lmb__lfp_ocv_parse(value->valuestring, &kind) != 0) {
+        char v[120], choices[160];
+        lmb__escape(v, sizeof v, value->valuestring);
+        ocv_choices(choices, sizeof choices);
+        LFAIL(L, LMB_ERANGE, "%s = '%s' is not a known LFP open-circuit potential (choices: %s)",
+              shown, v, choices);
+    }
+    lmb_status st = lmb__cell_assign_ocv(L->ctx, L->cell, (int)kind, source, fitted, level, 1);
+    return st == LMB_OK ? st : prefixed(L, st);
+}
+
+/* The "lfp" section: parameters and the OCV fit's name. */
+static lmb_status read_lfp(loader *L, const cJSON *obj, int level) {
+    for (const cJSON *m = obj->child; m; m = m->next) {
+        lmb_status st = check_duplicate(L, obj, m, "lfp");
+        if (st == LMB_OK)
+            st = strcmp(m->string ? m->string : "", "ocv") == 0 ? read_ocv(L, m, level)
+                                                                : read_param(L, m, "lfp", level);
+        if (st != LMB_OK)
+            return st;
+    }
+    return LMB_OK;
+}
+
 static lmb_status read_text(loader *L, const cJSON *item, char *dst, size_t n) {
     if (!cJSON_IsString(item))
         LFAIL(L, LMB_EPARSE, "%s must be a string, not a %s", item->string, json_type(item));
@@ -227,17 +302,39 @@ static lmb_status read_text(loader *L, const cJSON *item, char *dst, size_t n) {
     return LMB_OK;
 }
 
-static const char *const k_sections[] = {"electrolyte", "separator", "electrodes",
-                                         "negative",    "positive",  "numerics"};
+static const char *const k_sections[] = {"electrolyte", "separator", "electrodes", "negative",
+                                         "positive",    "lfp",       "numerics"};
 enum {
     SEC_ELECTROLYTE,
     SEC_SEPARATOR,
     SEC_ELECTRODES,
     SEC_NEGATIVE,
     SEC_POSITIVE,
+    SEC_LFP,
     SEC_NUMERICS,
     N_SECTIONS
 };
+
+/* Sections that the cell's type does not allow (see the top of the file). */
+static lmb_status check_sections(loader *L, const lmb_params *p, const cJSON *const *sec) {
+    if (p->type == LMB_CELL_LI_LFP) {
+        if (sec[SEC_POSITIVE])
+            LFAIL(L, LMB_EKEY,
+                  "positive: a li-lfp cell's positive electrode is the 'lfp' section (%s)",
+                  "its Li electrode is 'negative'");
+        if (sec[SEC_ELECTRODES])
+            LFAIL(L, LMB_EKEY,
+                  "electrodes: a li-lfp cell has one Li electrode; write its parameters in "
+                  "'negative' (%s)",
+                  "the positive electrode is the 'lfp' section");
+    } else if (sec[SEC_LFP]) {
+        LFAIL(L, LMB_EKEY,
+              "lfp: only a li-lfp cell has an LFP electrode (this cell is %s; write "
+              "\"type\": \"li-lfp\")",
+              lmb__cell_type_name(p->type));
+    }
+    return LMB_OK;
+}
 
 static lmb_status read_root(loader *L, const cJSON *root) {
     lmb_params *p = lmb__cell_params_mut(L->cell);
@@ -262,14 +359,22 @@ static lmb_status read_root(loader *L, const cJSON *root) {
         } else if (strcmp(name, "type") == 0) {
             if (!cJSON_IsString(m))
                 LFAIL(L, LMB_EPARSE, "type must be a string, not a %s", json_type(m));
-            if (strcmp(m->valuestring, "li-li") == 0) {
-                p->type = LMB_CELL_LI_LI;
-            } else if (strcmp(m->valuestring, "li-cu") == 0) {
-                p->type = LMB_CELL_LI_CU;
-            } else {
+            static const lmb_cell_type types[] = {LMB_CELL_LI_LI, LMB_CELL_LI_CU, LMB_CELL_LI_LFP};
+            int found = 0;
+            char list[96] = "";
+            for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+                const char *tn = lmb__cell_type_name(types[k]);
+                size_t len = strlen(list);
+                snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", tn);
+                if (strcmp(m->valuestring, tn) == 0) {
+                    p->type = types[k];
+                    found = 1;
+                }
+            }
+            if (!found) {
                 char v[120];
                 lmb__escape(v, sizeof v, m->valuestring);
-                LFAIL(L, LMB_ERANGE, "type = '%s' is not supported (types: li-li, li-cu)", v);
+                LFAIL(L, LMB_ERANGE, "type = '%s' is not supported (types: %s)", v, list);
             }
         } else {
             st = read_param(L, m, "", LMB__GIVEN_OWN);
@@ -278,6 +383,8 @@ static lmb_status read_root(loader *L, const cJSON *root) {
             return st;
     }
 
+    if ((st = check_sections(L, p, sec)) != LMB_OK)
+        return st;
     int coating[N_SECTIONS] = {0}, kind[N_SECTIONS] = {0};
     for (int k = 0; k < N_SECTIONS; k++) {
         if (!sec[k])
@@ -286,6 +393,8 @@ static lmb_status read_root(loader *L, const cJSON *root) {
             st = read_electrode(L, sec[k], k_sections[k],
                                 k == SEC_ELECTRODES ? LMB__GIVEN_SHARED : LMB__GIVEN_OWN,
                                 &coating[k], &kind[k]);
+        else if (k == SEC_LFP)
+            st = read_lfp(L, sec[k], LMB__GIVEN_OWN);
         else
             st = read_section(L, sec[k], k_sections[k], LMB__GIVEN_OWN);
         if (st != LMB_OK)
@@ -473,9 +582,10 @@ const char *lmb_preset_name(int i) {
 
 /*
  * Coating-loading variants of a preset: "li-li:cspbcl3-4mg" is the preset "li-li:cspbcl3-<M>mg"
- * with both coatings' loading set to 4 mg/cm2 (the study simulates 1, 2 and 4 mg/cm2 from one
- * parameter set in which only the loading changes). Returns LMB_ENOTFOUND when the name is not
- * of that form or no such preset exists, without touching the context.
+ * with its coatings' loading (both, or the negative's in a li-lfp cell) set to 4 mg/cm2 (the study
+ * simulates 1, 2 and 4 mg/cm2 from one parameter set in which only the loading changes). Returns
+ * LMB_ENOTFOUND when the name is not of that form or no such preset exists, without touching the
+ * context.
  */
 static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell **out) {
     const char *dash = strrchr(name, '-');
@@ -497,7 +607,8 @@ static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell 
         lmb_status st = lmb_cell_parse(ctx, lmb__presets[i].json, pn, out);
         if (st == LMB_OK)
             st = lmb_cell_set(ctx, *out, "negative.coating.loading_mg_cm2", mg);
-        if (st == LMB_OK)
+        /* a li-lfp cell has one Li electrode, the negative */
+        if (st == LMB_OK && lmb__cell_params(*out)->type != LMB_CELL_LI_LFP)
             st = lmb_cell_set(ctx, *out, "positive.coating.loading_mg_cm2", mg);
         if (st != LMB_OK) {
             lmb__ctx_prefix_error(ctx, name);
@@ -548,17 +659,51 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
 
 /* ---- writing ---- */
 
-/* The object at "a.b" under root (created when missing); electrode objects start with kind. */
-/* The kind of an electrode section of the JSON being written: the positive electrode of a
- * li-cu cell is the Cu ("type" is written first). */
-static const char *kind_of(const cJSON *root, const char *section) {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "type");
-    return strcmp(section, "positive") == 0 && cJSON_IsString(t) && !strcmp(t->valuestring, "li-cu")
-               ? "cu"
-               : "li-metal";
+/* The LFP's OCV fit as a value: the name alone, or with its provenance as the numbers have it
+ * (source "default" where it was not given). */
+static cJSON *ocv_value(const lmb_cell *cell) {
+    const char *name = lmb__lfp_ocv_name((lmb__lfp_ocv_kind)lmb__cell_params(cell)->lfp.ocv);
+    const char *source, *fitted;
+    int is_default;
+    lmb__cell_ocv_provenance(cell, &source, &fitted, &is_default);
+    if (!name)
+        return NULL;
+    if (!is_default && !source[0] && !fitted[0])
+        return cJSON_CreateString(name);
+    cJSON *v = cJSON_CreateObject();
+    int ok = v && cJSON_AddStringToObject(v, "value", name);
+    if (ok && (is_default || source[0]))
+        ok = cJSON_AddStringToObject(v, "source", is_default ? "default" : source) != NULL;
+    if (ok && fitted[0])
+        ok = cJSON_AddStringToObject(v, "fitted_to", fitted) != NULL;
+    if (!ok) {
+        cJSON_Delete(v);
+        return NULL;
+    }
+    return v;
 }
 
-static cJSON *section_at(cJSON *root, const char *path) {
+/* Starts a new top-level section: an electrode with its kind (the positive electrode of a
+ * li-cu cell is the Cu), the LFP with its OCV fit. 0 if out of memory. */
+static int section_start(const lmb_cell *cell, const char *name, cJSON *sec) {
+    const lmb_params *p = lmb__cell_params(cell);
+    if (strcmp(name, "negative") == 0 || strcmp(name, "positive") == 0) {
+        int cu = p->type == LMB_CELL_LI_CU && strcmp(name, "positive") == 0;
+        return cJSON_AddStringToObject(sec, "kind", cu ? "cu" : "li-metal") != NULL;
+    }
+    if (strcmp(name, "lfp") == 0) {
+        cJSON *v = ocv_value(cell);
+        if (v && !cJSON_AddItemToObject(sec, "ocv", v)) {
+            cJSON_Delete(v);
+            return 0;
+        }
+        return v != NULL;
+    }
+    return 1;
+}
+
+/* The object at "a.b" under root (created when missing, see section_start). */
+static cJSON *section_at(const lmb_cell *cell, cJSON *root, const char *path) {
     char buf[KEY_MAX];
     size_t len = strlen(path);
     if (len >= sizeof buf)
@@ -574,8 +719,7 @@ static cJSON *section_at(cJSON *root, const char *path) {
             next = cJSON_AddObjectToObject(obj, part);
             if (!next)
                 return NULL;
-            if (obj == root && (strcmp(part, "negative") == 0 || strcmp(part, "positive") == 0) &&
-                !cJSON_AddStringToObject(next, "kind", kind_of(root, part)))
+            if (obj == root && !section_start(cell, part, next))
                 return NULL;
         }
         obj = next;
@@ -596,9 +740,9 @@ lmb_status lmb_cell_to_json(lmb_ctx *ctx, const lmb_cell *cell, char **out) {
         ok = cJSON_AddStringToObject(root, "name", p->name) != NULL;
     if (ok && p->description[0])
         ok = cJSON_AddStringToObject(root, "description", p->description) != NULL;
+    const char *type = lmb__cell_type_name(p->type);
     if (ok)
-        ok = cJSON_AddStringToObject(root, "type", p->type == LMB_CELL_LI_CU ? "li-cu" : "li-li") !=
-             NULL;
+        ok = type && cJSON_AddStringToObject(root, "type", type) != NULL;
     int n = lmb_cell_param_count(cell);
     for (int i = 0; ok && i < n; i++) {
         lmb_param_info info;
@@ -614,7 +758,7 @@ lmb_status lmb_cell_to_json(lmb_ctx *ctx, const lmb_cell *cell, char **out) {
             snprintf(leaf, sizeof leaf, "%s", base);
         if (dot)
             *dot = '\0';
-        cJSON *sec = dot ? section_at(root, path) : root;
+        cJSON *sec = dot ? section_at(cell, root, path) : root;
         cJSON *v = sec ? cJSON_AddObjectToObject(sec, leaf) : NULL;
         ok = v && cJSON_AddNumberToObject(v, "value", info.value);
         if (ok && (info.is_default || info.source[0]))

@@ -12,15 +12,27 @@
  * They are stored, like the defaults, in the display unit, and converted to the unit a value is
  * written in when it is checked, so that an error speaks the user's unit.
  *
- * Derived quantities (PHYSICS.md s2, s3):
+ * Rows belong to groups (cell_schema.h) that decide whether a row is a parameter of a given
+ * cell: coating rows count only for an electrode with a coating, "lfp.*" rows only in a li-lfp
+ * cell, and the "positive.*" rows not in a li-lfp cell (its positive electrode is the LFP).
+ * Everything that walks the rows - the listing, the JSON writer, lmb_cell_set/get - asks
+ * row_active or row_in_type, so that the groups are decided in one place.
+ *
+ * Derived quantities (PHYSICS.md s2, s3, s6):
  *   tortuosity tau = N_M eps if a MacMullin number N_M > 0 is given, else eps^(-b) (Bruggeman)
  *   SEI film resistance r_SEI = rho_SEI L_SEI                                    [ohm m2]
  *   coating thickness L = loading / (rho_skeleton (1 - eps))                       [m]
+ *   LFP electrode thickness L = (m/rho + m (w_c/w_a)/rho_c + m (w_b/w_a)/rho_b) / (1 - eps),
+ *     m the LiFePO4 loading, w_a, w_c, w_b = 1 - w_a - w_c the mass fractions   [m]
+ *   LFP particle classes R_j = R_median exp(s z_j), z_j = Phi^-1((j + 0.5)/n)     [m]
  */
 #include "model/cell_schema.h"
 
 #include "core/ctx_internal.h"
 #include "model/cell_internal.h"
+#include "model/lfp_ocv.h"
+
+#include <gsl/gsl_cdf.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -30,196 +42,258 @@
 #define OPEN   1
 #define CLOSED 0
 
-#define ROW(key, unit, dim, field, is_int, lo, hi, lo_open, hi_open, def, scope, coat, desc)       \
+/* Row groups (cell_schema.h): when a row is a parameter of a given cell. */
+#define G_CELL LMB__GROUP_CELL
+#define G_COAT LMB__GROUP_COATING
+#define G_LFP  LMB__GROUP_LFP
+
+#define ROW(key, unit, dim, field, is_int, lo, hi, lo_open, hi_open, def, scope, group, desc)      \
     {                                                                                              \
         key, unit, dim, offsetof(lmb_params, field), is_int, lo, hi, lo_open, hi_open, def, scope, \
-            coat, desc                                                                             \
+            group, desc                                                                            \
     }
 
 /* The parameters of one Li-metal electrode and its optional coating; S is the key prefix, M the
  * lmb_params member (neg or pos) and SC the scope. */
 #define LI_ROWS(S, M, SC)                                                                          \
     ROW(S ".thickness", "um", LMB_DIM_LENGTH, M.thickness_m, 0, 0.0, 1e4, OPEN, CLOSED, 500.0, SC, \
-        0, "Li foil thickness (the electrode's lithium inventory)"),                               \
+        G_CELL, "Li foil thickness (the electrode's lithium inventory)"),                          \
         ROW(S ".exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.i0_A_m2, 0, 1e-6, 1e5,     \
-            CLOSED, CLOSED, 6.4, SC, 0,                                                            \
+            CLOSED, CLOSED, 6.4, SC, G_CELL,                                                       \
             "exchange current density i0 of Li/Li+ per true area, at the reference "               \
             "concentration"),                                                                      \
         ROW(S ".reference_concentration", "mol/L", LMB_DIM_CONCENTRATION, M.c_ref_mol_m3, 0, 1e-3, \
-            10.0, CLOSED, CLOSED, 1.0, SC, 0,                                                      \
+            10.0, CLOSED, CLOSED, 1.0, SC, G_CELL,                                                 \
             "concentration at which i0 is given: i0(c) = i0 (c/c_ref)^alpha_a"),                   \
-        ROW(S ".alpha_a", "1", LMB_DIM_NONE, M.alpha_a, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC, 0,     \
-            "anodic transfer coefficient of Butler-Volmer kinetics"),                              \
-        ROW(S ".alpha_c", "1", LMB_DIM_NONE, M.alpha_c, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC, 0,     \
-            "cathodic transfer coefficient of Butler-Volmer kinetics"),                            \
+        ROW(S ".alpha_a", "1", LMB_DIM_NONE, M.alpha_a, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC,        \
+            G_CELL, "anodic transfer coefficient of Butler-Volmer kinetics"),                      \
+        ROW(S ".alpha_c", "1", LMB_DIM_NONE, M.alpha_c, 0, 0.0, 1.0, OPEN, CLOSED, 0.5, SC,        \
+            G_CELL, "cathodic transfer coefficient of Butler-Volmer kinetics"),                    \
         ROW(S ".area_factor", "1", LMB_DIM_NONE, M.area_factor, 0, 0.0, 1e4, OPEN, CLOSED, 1.0,    \
-            SC, 0, "true (electrochemically active) area per geometric area"),                     \
+            SC, G_CELL, "true (electrochemically active) area per geometric area"),                \
         ROW(S ".sei_thickness", "nm", LMB_DIM_LENGTH, M.sei_thickness_m, 0, 0.0, 1e4, CLOSED,      \
-            CLOSED, 20.0, SC, 0, "thickness of the native SEI film"),                              \
+            CLOSED, 20.0, SC, G_CELL, "thickness of the native SEI film"),                         \
         ROW(S ".sei_resistivity", "ohm m", LMB_DIM_RESISTIVITY, M.sei_resistivity_ohm_m, 0, 0.0,   \
-            1e12, CLOSED, CLOSED, 2e5, SC, 0,                                                      \
+            1e12, CLOSED, CLOSED, 2e5, SC, G_CELL,                                                 \
             "ionic resistivity of the SEI film (r_SEI = resistivity x thickness)"),                \
         ROW(S ".double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.cdl_F_m2, 0, 0.01, 1e5,      \
-            CLOSED, CLOSED, 10.0, SC, 0, "double-layer capacitance per true area"),                \
+            CLOSED, CLOSED, 10.0, SC, G_CELL, "double-layer capacitance per true area"),           \
         ROW(S ".mossy_fraction", "1", LMB_DIM_NONE, M.mossy_fraction, 0, 0.0, 1.0, CLOSED, CLOSED, \
-            0.0, SC, 0, "share of plated Li that grows mossy at low current (0 = all compact)"),   \
+            0.0, SC, G_CELL,                                                                       \
+            "share of plated Li that grows mossy at low current (0 = all compact)"),               \
         ROW(S ".mossy_fraction_max", "1", LMB_DIM_NONE, M.mossy_fraction_max, 0, 0.0, 1.0, CLOSED, \
-            CLOSED, 0.0, SC, 0, "share of plated Li that grows mossy at high current"),            \
+            CLOSED, 0.0, SC, G_CELL, "share of plated Li that grows mossy at high current"),       \
         ROW(S ".mossy_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.mossy_current_A_m2, 0, 1e-6,  \
-            1e5, CLOSED, CLOSED, 1.0, SC, 0,                                                       \
+            1e5, CLOSED, CLOSED, 1.0, SC, G_CELL,                                                  \
             "plating current halfway between the low- and high-current mossy shares"),             \
         ROW(S ".mossy_area_factor", "1", LMB_DIM_NONE, M.mossy_area_factor, 0, 0.0, 1e4, CLOSED,   \
-            CLOSED, 0.0, SC, 0, "true-area factor added per 1 mAh/cm2 of mossy Li"),               \
+            CLOSED, 0.0, SC, G_CELL, "true-area factor added per 1 mAh/cm2 of mossy Li"),          \
         ROW(S ".mossy_reserve", "mAh/cm2", LMB_DIM_AREAL_CHARGE, M.mossy_reserve_C_m2, 0, 1e-6,    \
-            1e3, CLOSED, CLOSED, 0.01, SC, 0,                                                      \
+            1e3, CLOSED, CLOSED, 0.01, SC, G_CELL,                                                 \
             "mossy Li at which stripping draws half from mossy Li, half from the bulk"),           \
         ROW(S ".dead_fraction", "1", LMB_DIM_NONE, M.dead_fraction, 0, 0.0, 1.0, CLOSED, OPEN,     \
-            0.0, SC, 0, "share of the stripped mossy Li that loses contact (dead Li)"),            \
+            0.0, SC, G_CELL, "share of the stripped mossy Li that loses contact (dead Li)"),       \
         ROW(S ".sei_growth", "nm2/h", LMB_DIM_DIFFUSIVITY, M.sei_growth_m2_s, 0, 0.0, 1e9, CLOSED, \
-            CLOSED, 0.0, SC, 0, "parabolic SEI growth constant k: dL/dt = k / L"),                 \
+            CLOSED, 0.0, SC, G_CELL, "parabolic SEI growth constant k: dL/dt = k / L"),            \
         ROW(S ".sei_fresh_thickness", "nm", LMB_DIM_LENGTH, M.sei_fresh_m, 0, 0.0, 1e4, CLOSED,    \
-            CLOSED, 2.0, SC, 0, "SEI that forms at once on freshly exposed Li"),                   \
+            CLOSED, 2.0, SC, G_CELL, "SEI that forms at once on freshly exposed Li"),              \
         ROW(S ".sei_molar_volume", "cm3/mol", LMB_DIM_MOLAR_VOLUME, M.sei_molar_volume_m3_mol, 0,  \
-            1.0, 1e3, CLOSED, CLOSED, 30.0, SC, 0, "SEI volume per mole of Li it holds"),          \
+            1.0, 1e3, CLOSED, CLOSED, 30.0, SC, G_CELL, "SEI volume per mole of Li it holds"),     \
         ROW(S ".dead_porosity", "1", LMB_DIM_NONE, M.dead_porosity, 0, 0.05, 0.99, CLOSED, CLOSED, \
-            0.6, SC, 0, "electrolyte fraction of the porous dead-Li layer"),                       \
+            0.6, SC, G_CELL, "electrolyte fraction of the porous dead-Li layer"),                  \
         ROW(S ".dead_bruggeman", "1", LMB_DIM_NONE, M.dead_bruggeman, 0, 0.0, 10.0, CLOSED,        \
-            CLOSED, 1.5, SC, 0, "Bruggeman exponent of the dead-Li layer, tortuosity eps^-b"),     \
+            CLOSED, 1.5, SC, G_CELL,                                                               \
+            "Bruggeman exponent of the dead-Li layer, tortuosity eps^-b"),                         \
         ROW(S ".sei_permittivity", "1", LMB_DIM_NONE, M.sei_permittivity, 0, 0.0, 1e3, CLOSED,     \
-            CLOSED, 0.0, SC, 0,                                                                    \
+            CLOSED, 0.0, SC, G_CELL,                                                               \
             "relative permittivity of the SEI film: its capacitance separates the film's arc "     \
             "from charge transfer (0 = no film capacitance, one arc)"),                            \
         ROW(S ".pit_fraction", "1", LMB_DIM_NONE, M.pit_fraction, 0, 0.0, 1.0, OPEN, CLOSED, 1.0,  \
-            SC, 0, "share of the compact Li surface that strips (pits); mossy Li strips freely"),  \
+            SC, G_CELL,                                                                            \
+            "share of the compact Li surface that strips (pits); mossy Li strips freely"),         \
         ROW(S ".sei_solvent_per_li", "1", LMB_DIM_NONE, M.sei_solvent_per_li, 0, 0.0, 100.0,       \
-            CLOSED, CLOSED, 1.0, SC, 0,                                                            \
+            CLOSED, CLOSED, 1.0, SC, G_CELL,                                                       \
             "mol of solvent (FEC first) consumed per mol of Li in SEI"),                           \
         ROW(S ".fec_free_dead_factor", "1", LMB_DIM_NONE, M.fec_free_dead_factor, 0, 0.0, 100.0,   \
-            CLOSED, CLOSED, 1.0, SC, 0, "dead-Li share multiplier once the FEC is used up"),       \
+            CLOSED, CLOSED, 1.0, SC, G_CELL, "dead-Li share multiplier once the FEC is used up"),  \
         ROW(S ".fec_free_sei_factor", "1", LMB_DIM_NONE, M.fec_free_sei_factor, 0, 0.0, 100.0,     \
-            CLOSED, CLOSED, 1.0, SC, 0, "SEI growth multiplier once the FEC is used up"),          \
+            CLOSED, CLOSED, 1.0, SC, G_CELL, "SEI growth multiplier once the FEC is used up"),     \
         ROW(S ".cu_exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.cu_i0_A_m2, 0, 1e-9,    \
-            1e5, CLOSED, CLOSED, 0.01, SC, 0,                                                      \
+            1e5, CLOSED, CLOSED, 0.01, SC, G_CELL,                                                 \
             "Cu electrode only: exchange current of Li+/Li on bare Cu (the nucleation "            \
             "overpotential of the first plating)"),                                                \
         ROW(S ".li_cover", "mAh/cm2", LMB_DIM_AREAL_CHARGE, M.li_cover_C_m2, 0, 1e-9, 1e3, CLOSED, \
-            CLOSED, 0.01, SC, 0,                                                                   \
+            CLOSED, 0.01, SC, G_CELL,                                                              \
             "Cu electrode only: plated Li that covers half the Cu (Li availability "               \
             "Q/(Q + this); stripping ends as it runs out)"),                                       \
         ROW(S ".coating.loading", "mg/cm2", LMB_DIM_AREAL_MASS, M.coating.loading_kg_m2, 0, 1e-3,  \
-            1e3, CLOSED, CLOSED, NAN, SC, 1,                                                       \
+            1e3, CLOSED, CLOSED, NAN, SC, G_COAT,                                                  \
             "mass of coating per geometric area (required when a coating is given)"),              \
         ROW(S ".coating.density", "g/cm3", LMB_DIM_DENSITY, M.coating.density_kg_m3, 0, 0.0, 30.0, \
-            OPEN, CLOSED, 4.21, SC, 1,                                                             \
+            OPEN, CLOSED, 4.21, SC, G_COAT,                                                        \
             "skeleton density of the coating material (CsPbCl3: 4.21)"),                           \
         ROW(S ".coating.porosity", "1", LMB_DIM_NONE, M.coating.porosity, 0, 0.0, 1.0, OPEN, OPEN, \
-            0.4, SC, 1, "electrolyte-filled volume fraction of the coating"),                      \
+            0.4, SC, G_COAT, "electrolyte-filled volume fraction of the coating"),                 \
         ROW(S ".coating.bruggeman", "1", LMB_DIM_NONE, M.coating.bruggeman, 0, 0.0, 10.0, CLOSED,  \
-            CLOSED, 1.5, SC, 1, "Bruggeman exponent b of the coating, tortuosity eps^-b"),         \
+            CLOSED, 1.5, SC, G_COAT, "Bruggeman exponent b of the coating, tortuosity eps^-b"),    \
         ROW(S ".coating.particle_size", "nm", LMB_DIM_LENGTH, M.coating.particle_size_m, 0, 0.0,   \
-            1e6, OPEN, CLOSED, 170.0, SC, 1, "size of the coating's particles"),                   \
+            1e6, OPEN, CLOSED, 170.0, SC, G_COAT, "size of the coating's particles"),              \
         ROW(S ".coating.cells", "1", LMB_DIM_NONE, M.coating.cells, 1, 1.0, 2000.0, CLOSED,        \
-            CLOSED, 5.0, SC, 1, "finite volumes across the coating"),                              \
+            CLOSED, 5.0, SC, G_COAT, "finite volumes across the coating"),                         \
         ROW(S ".coating.active_fraction", "1", LMB_DIM_NONE, M.coating.active_fraction, 0, 0.0,    \
-            1.0, CLOSED, CLOSED, 0.0, SC, 1,                                                       \
+            1.0, CLOSED, CLOSED, 0.0, SC, G_COAT,                                                  \
             "fraction of the particles' surface (6 (1 - eps) / d per volume) that is "             \
             "electrochemically"                                                                    \
             " active, e.g. Li-Pb alloy sites; 0 = an inert coating"),                              \
         ROW(S ".coating.exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, M.coating.i0_A_m2,   \
-            0, 1e-6, 1e5, CLOSED, CLOSED, 1.0, SC, 1,                                              \
+            0, 1e-6, 1e5, CLOSED, CLOSED, 1.0, SC, G_COAT,                                         \
             "exchange current density of Li/Li+ on the active coating surface"),                   \
         ROW(S ".coating.double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, M.coating.cdl_F_m2, 0, \
-            0.01, 1e5, CLOSED, CLOSED, 10.0, SC, 1,                                                \
+            0.01, 1e5, CLOSED, CLOSED, 10.0, SC, G_COAT,                                           \
             "double-layer capacitance per active coating surface"),                                \
         ROW(S ".coating.conversion_time", "h", LMB_DIM_TIME, M.coating.conversion_time_s, 0, 0.0,  \
-            1e9, CLOSED, CLOSED, 0.0, SC, 1,                                                       \
+            1e9, CLOSED, CLOSED, 0.0, SC, G_COAT,                                                  \
             "time constant of the coating's conversion with the Li it touches (0 = none)"),        \
         ROW(S ".coating.conversion_per_capacity", "1", LMB_DIM_NONE,                               \
-            M.coating.conversion_per_capacity, 0, 0.0, 1e3, CLOSED, CLOSED, 0.0, SC, 1,            \
+            M.coating.conversion_per_capacity, 0, 0.0, 1e3, CLOSED, CLOSED, 0.0, SC, G_COAT,       \
             "share of the unconverted coating converted per 1 mAh/cm2 passed through it"),         \
         ROW(S ".coating.molar_mass", "g/mol", LMB_DIM_MOLAR_MASS, M.coating.molar_mass_kg_mol, 0,  \
-            1.0, 1e4, CLOSED, CLOSED, 446.46, SC, 1,                                               \
+            1.0, 1e4, CLOSED, CLOSED, 446.46, SC, G_COAT,                                          \
             "molar mass of the coating (CsPbCl3: 446.46)"),                                        \
         ROW(S ".coating.li_per_formula", "1", LMB_DIM_NONE, M.coating.li_per_formula, 0, 0.0,      \
-            100.0, CLOSED, CLOSED, 6.4, SC, 1,                                                     \
+            100.0, CLOSED, CLOSED, 6.4, SC, G_COAT,                                                \
             "Li taken up per formula unit when fully converted (CsPbCl3: 2 + 4.4 for Li4.4Pb)"),   \
         ROW(S ".coating.coverage_loading", "mg/cm2", LMB_DIM_AREAL_MASS,                           \
-            M.coating.coverage_loading_kg_m2, 0, 1e-3, 1e3, CLOSED, CLOSED, 1.0, SC, 1,            \
+            M.coating.coverage_loading_kg_m2, 0, 1e-3, 1e3, CLOSED, CLOSED, 1.0, SC, G_COAT,       \
             "loading m0 of the coverage law 1 - exp(-m/m0) (bare patches at low loading)"),        \
         ROW(S ".coating.film_factor", "1", LMB_DIM_NONE, M.coating.film_factor, 0, 0.0, 10.0,      \
-            CLOSED, CLOSED, 1.0, SC, 1,                                                            \
+            CLOSED, CLOSED, 1.0, SC, G_COAT,                                                       \
             "SEI film resistivity under the converted coating, relative to the bare film"),        \
         ROW(S ".coating.mossy_factor", "1", LMB_DIM_NONE, M.coating.mossy_factor, 0, 0.0, 10.0,    \
-            CLOSED, CLOSED, 1.0, SC, 1, "mossy share of plating under the converted coating"),     \
+            CLOSED, CLOSED, 1.0, SC, G_COAT,                                                       \
+            "mossy share of plating under the converted coating"),                                 \
         ROW(S ".coating.sei_growth_factor", "1", LMB_DIM_NONE, M.coating.sei_growth_factor, 0,     \
-            0.0, 10.0, CLOSED, CLOSED, 1.0, SC, 1, "SEI growth under the converted coating"),      \
+            0.0, 10.0, CLOSED, CLOSED, 1.0, SC, G_COAT, "SEI growth under the converted coating"), \
         ROW(S ".coating.dead_factor", "1", LMB_DIM_NONE, M.coating.dead_factor, 0, 0.0, 10.0,      \
-            CLOSED, CLOSED, 1.0, SC, 1, "dead-Li share under the converted coating"),              \
+            CLOSED, CLOSED, 1.0, SC, G_COAT, "dead-Li share under the converted coating"),         \
         ROW(S ".coating.exchange_current_factor", "1", LMB_DIM_NONE, M.coating.i0_factor, 0, 0.0,  \
-            100.0, OPEN, CLOSED, 1.0, SC, 1,                                                       \
+            100.0, OPEN, CLOSED, 1.0, SC, G_COAT,                                                  \
             "exchange current of the Li surface under the converted coating, relative to bare")
 
 static const lmb__param_row k_rows[] = {
-    ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL, 0,
-        "electrochemically active geometric area"),
+    ROW("area", "cm2", LMB_DIM_AREA, area_m2, 0, 0.0, 1e5, OPEN, CLOSED, 0.502, LMB__SCOPE_CELL,
+        G_CELL, "electrochemically active geometric area"),
     ROW("temperature", "C", LMB_DIM_TEMPERATURE, T_K, 0, -73.15, 126.85, OPEN, CLOSED, 25.0,
-        LMB__SCOPE_CELL, 0, "cell temperature (200 K < T <= 400 K)"),
+        LMB__SCOPE_CELL, G_CELL, "cell temperature (200 K < T <= 400 K)"),
     ROW("nominal_capacity", "mAh/cm2", LMB_DIM_AREAL_CHARGE, nominal_capacity_C_m2, 0, 0.0, 1e3,
-        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, G_CELL,
         "areal capacity that defines 1C for C-rates in protocols (0 = none)"),
     ROW("electrolyte.concentration", "mol/L", LMB_DIM_CONCENTRATION, electrolyte.c0_mol_m3, 0, 1e-3,
-        10.0, CLOSED, CLOSED, 1.0, LMB__SCOPE_CELL, 0, "initial salt concentration"),
+        10.0, CLOSED, CLOSED, 1.0, LMB__SCOPE_CELL, G_CELL, "initial salt concentration"),
     ROW("electrolyte.conductivity", "mS/cm", LMB_DIM_CONDUCTIVITY, electrolyte.kappa_S_m, 0, 1e-3,
-        1e3, CLOSED, CLOSED, 4.0, LMB__SCOPE_CELL, 0, "bulk ionic conductivity"),
+        1e3, CLOSED, CLOSED, 4.0, LMB__SCOPE_CELL, G_CELL, "bulk ionic conductivity"),
     ROW("electrolyte.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, electrolyte.D_m2_s, 0, 1e-10, 1e-3,
-        CLOSED, CLOSED, 2.5e-6, LMB__SCOPE_CELL, 0, "salt diffusion coefficient"),
+        CLOSED, CLOSED, 2.5e-6, LMB__SCOPE_CELL, G_CELL, "salt diffusion coefficient"),
     ROW("electrolyte.transference_number", "1", LMB_DIM_NONE, electrolyte.t_plus, 0, 0.0, 1.0,
-        CLOSED, OPEN, 0.35, LMB__SCOPE_CELL, 0,
+        CLOSED, OPEN, 0.35, LMB__SCOPE_CELL, G_CELL,
         "Li+ transference number t+ (Hittorf, solvent frame)"),
     ROW("electrolyte.thermodynamic_factor", "1", LMB_DIM_NONE, electrolyte.tdf, 0, 0.0, 100.0, OPEN,
-        CLOSED, 1.5, LMB__SCOPE_CELL, 0, "thermodynamic factor 1 + dln f / dln c"),
+        CLOSED, 1.5, LMB__SCOPE_CELL, G_CELL, "thermodynamic factor 1 + dln f / dln c"),
     ROW("electrolyte.volume", "uL", LMB_DIM_VOLUME, electrolyte.volume_m3, 0, 0.0, 1e6, OPEN,
-        CLOSED, 20.0, LMB__SCOPE_CELL, 0, "electrolyte volume in the cell"),
+        CLOSED, 20.0, LMB__SCOPE_CELL, G_CELL, "electrolyte volume in the cell"),
     ROW("electrolyte.fec_fraction", "1", LMB_DIM_NONE, electrolyte.fec_fraction, 0, 0.0, 1.0,
-        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        CLOSED, CLOSED, 0.0, LMB__SCOPE_CELL, G_CELL,
         "FEC volume fraction of the solvent (SEI consumes FEC first; the rest is taken as DEC)"),
     ROW("separator.thickness", "um", LMB_DIM_LENGTH, separator.thickness_m, 0, 0.0, 1e4, OPEN,
-        CLOSED, 16.0, LMB__SCOPE_CELL, 0, "separator thickness"),
+        CLOSED, 16.0, LMB__SCOPE_CELL, G_CELL, "separator thickness"),
     ROW("separator.porosity", "1", LMB_DIM_NONE, separator.porosity, 0, 0.0, 1.0, OPEN, CLOSED,
-        0.41, LMB__SCOPE_CELL, 0, "electrolyte-filled volume fraction of the separator"),
+        0.41, LMB__SCOPE_CELL, G_CELL, "electrolyte-filled volume fraction of the separator"),
     ROW("separator.macmullin", "1", LMB_DIM_NONE, separator.macmullin, 0, 0.0, 1e4, CLOSED, CLOSED,
-        7.0, LMB__SCOPE_CELL, 0,
+        7.0, LMB__SCOPE_CELL, G_CELL,
         "MacMullin number N_M = tau/eps = kappa/kappa_eff (0: use the Bruggeman exponent)"),
     ROW("separator.bruggeman", "1", LMB_DIM_NONE, separator.bruggeman, 0, 0.0, 10.0, CLOSED, CLOSED,
-        1.5, LMB__SCOPE_CELL, 0, "Bruggeman exponent b, tau = eps^-b (used if macmullin = 0)"),
+        1.5, LMB__SCOPE_CELL, G_CELL, "Bruggeman exponent b, tau = eps^-b (used if macmullin = 0)"),
     ROW("separator.cells", "1", LMB_DIM_NONE, separator.cells, 1, 1.0, 2000.0, CLOSED, CLOSED, 20.0,
-        LMB__SCOPE_CELL, 0, "finite volumes across the separator"),
+        LMB__SCOPE_CELL, G_CELL, "finite volumes across the separator"),
     ROW("separator.short_thickness", "um", LMB_DIM_LENGTH, short_thickness_m, 0, 0.0, 1e4, CLOSED,
-        CLOSED, 0.0, LMB__SCOPE_CELL, 0,
+        CLOSED, 0.0, LMB__SCOPE_CELL, G_CELL,
         "porous dead-Li layer thickness (both electrodes together) at which the cell shorts "
         "through the separator (0 = never)"),
     ROW("separator.short_resistance", "ohm", LMB_DIM_RESISTANCE, short_resistance_ohm, 0, 1e-3, 1e9,
-        CLOSED, CLOSED, 10.0, LMB__SCOPE_CELL, 0,
+        CLOSED, CLOSED, 10.0, LMB__SCOPE_CELL, G_CELL,
         "resistance of the short-circuit path once it has formed"),
     LI_ROWS("electrodes", neg, LMB__SCOPE_ELECTRODES),
     LI_ROWS("negative", neg, LMB__SCOPE_NEG),
     LI_ROWS("positive", pos, LMB__SCOPE_POS),
+    /* the porous LiFePO4 positive of a li-lfp cell (params.h, PHYSICS.md s6) */
+    ROW("lfp.loading", "mg/cm2", LMB_DIM_AREAL_MASS, lfp.loading_kg_m2, 0, 0.0, 1e3, OPEN, CLOSED,
+        7.55, LMB__SCOPE_CELL, G_LFP, "mass of LiFePO4 (active material) per geometric area"),
+    ROW("lfp.active_mass_fraction", "1", LMB_DIM_NONE, lfp.active_mass_fraction, 0, 0.0, 1.0, OPEN,
+        CLOSED, 0.90, LMB__SCOPE_CELL, G_LFP, "LiFePO4 share of the electrode's mass"),
+    ROW("lfp.carbon_mass_fraction", "1", LMB_DIM_NONE, lfp.carbon_mass_fraction, 0, 0.0, 1.0,
+        CLOSED, OPEN, 0.05, LMB__SCOPE_CELL, G_LFP,
+        "conductive carbon share of the electrode's mass (the binder is the rest)"),
+    ROW("lfp.density", "g/cm3", LMB_DIM_DENSITY, lfp.density_kg_m3, 0, 0.0, 30.0, OPEN, CLOSED, 3.6,
+        LMB__SCOPE_CELL, G_LFP, "density of LiFePO4"),
+    ROW("lfp.carbon_density", "g/cm3", LMB_DIM_DENSITY, lfp.carbon_density_kg_m3, 0, 0.0, 30.0,
+        OPEN, CLOSED, 1.9, LMB__SCOPE_CELL, G_LFP, "density of the conductive carbon"),
+    ROW("lfp.binder_density", "g/cm3", LMB_DIM_DENSITY, lfp.binder_density_kg_m3, 0, 0.0, 30.0,
+        OPEN, CLOSED, 1.78, LMB__SCOPE_CELL, G_LFP, "density of the binder (PVdF: 1.78)"),
+    ROW("lfp.porosity", "1", LMB_DIM_NONE, lfp.porosity, 0, 0.0, 1.0, OPEN, OPEN, 0.4,
+        LMB__SCOPE_CELL, G_LFP, "electrolyte-filled volume fraction of the electrode"),
+    ROW("lfp.bruggeman", "1", LMB_DIM_NONE, lfp.bruggeman, 0, 0.0, 10.0, CLOSED, CLOSED, 1.5,
+        LMB__SCOPE_CELL, G_LFP,
+        "Bruggeman exponent b: tortuosity eps^-b in the pores, solid conductivity x (1-eps)^b"),
+    ROW("lfp.cells", "1", LMB_DIM_NONE, lfp.cells, 1, 1.0, 2000.0, CLOSED, CLOSED, 6.0,
+        LMB__SCOPE_CELL, G_LFP, "finite volumes across the LFP electrode"),
+    ROW("lfp.max_concentration", "mol/m3", LMB_DIM_CONCENTRATION, lfp.c_max_mol_m3, 0, 0.0, 1e6,
+        OPEN, CLOSED, 22806.0, LMB__SCOPE_CELL, G_LFP,
+        "Li sites per volume of LiFePO4 (x = 1), c_max"),
+    ROW("lfp.initial_li_fraction", "1", LMB_DIM_NONE, lfp.initial_x, 0, 0.0, 1.0, OPEN, OPEN, 0.99,
+        LMB__SCOPE_CELL, G_LFP, "Li fraction x of Li_xFePO4 at assembly (1 = fully lithiated)"),
+    ROW("lfp.accessible_fraction", "1", LMB_DIM_NONE, lfp.accessible_fraction, 0, 0.0, 1.0, OPEN,
+        CLOSED, 1.0, LMB__SCOPE_CELL, G_LFP,
+        "share of the LiFePO4 that takes part (the rest is electronically isolated)"),
+    ROW("lfp.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, lfp.D_s_m2_s, 0, 0.0, 1e-3, OPEN, CLOSED,
+        6.6e-15, LMB__SCOPE_CELL, G_LFP, "Li diffusivity in the LiFePO4 particles"),
+    ROW("lfp.exchange_current", "mA/cm2", LMB_DIM_CURRENT_DENSITY, lfp.i0_ref_A_m2, 0, 1e-9, 1e5,
+        CLOSED, CLOSED, 0.005, LMB__SCOPE_CELL, G_LFP,
+        "exchange current density per particle surface at the reference concentration and "
+        "x = 0.5: i0 = this (c/c_ref)^0.5 (x (1-x) / 0.25)^0.5"),
+    ROW("lfp.reference_concentration", "mol/L", LMB_DIM_CONCENTRATION, lfp.c_ref_mol_m3, 0, 1e-3,
+        10.0, CLOSED, CLOSED, 1.0, LMB__SCOPE_CELL, G_LFP,
+        "electrolyte concentration at which the LFP's i0 is given"),
+    ROW("lfp.double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, lfp.cdl_F_m2, 0, 0.01, 1e5, CLOSED,
+        CLOSED, 10.0, LMB__SCOPE_CELL, G_LFP, "double-layer capacitance per particle surface"),
+    ROW("lfp.conductivity", "S/m", LMB_DIM_CONDUCTIVITY, lfp.sigma_S_m, 0, 0.0, 1e6, OPEN, CLOSED,
+        1.0, LMB__SCOPE_CELL, G_LFP,
+        "electronic conductivity of the solid (LiFePO4 + carbon), before the (1-eps)^b factor"),
+    ROW("lfp.radius", "nm", LMB_DIM_LENGTH, lfp.radius_m, 0, 0.0, 1e5, OPEN, CLOSED, 50.0,
+        LMB__SCOPE_CELL, G_LFP, "median radius of the LiFePO4 particles"),
+    ROW("lfp.size_spread", "1", LMB_DIM_NONE, lfp.size_spread, 0, 0.0, 2.0, CLOSED, CLOSED, 0.4,
+        LMB__SCOPE_CELL, G_LFP,
+        "standard deviation of ln R of the log-normal particle sizes (0 = one size)"),
+    ROW("lfp.size_classes", "1", LMB_DIM_NONE, lfp.size_classes, 1, 1.0, 8.0, CLOSED, CLOSED, 3.0,
+        LMB__SCOPE_CELL, G_LFP,
+        "particle-size classes: equal volumes at the quantiles (j + 0.5)/n of the distribution"),
+    ROW("lfp.shells", "1", LMB_DIM_NONE, lfp.shells, 1, 1.0, 50.0, CLOSED, CLOSED, 6.0,
+        LMB__SCOPE_CELL, G_LFP, "finite volumes in r across each particle"),
     ROW("numerics.rtol", "1", LMB_DIM_NONE, num.rtol, 0, 0.0, 1e-2, OPEN, CLOSED, 1e-6,
-        LMB__SCOPE_CELL, 0, "relative tolerance of the DAE solver"),
+        LMB__SCOPE_CELL, G_CELL, "relative tolerance of the DAE solver"),
     ROW("numerics.atol_concentration", "mol/m3", LMB_DIM_CONCENTRATION, num.atol_c, 0, 0.0, 10.0,
-        OPEN, CLOSED, 1e-3, LMB__SCOPE_CELL, 0, "absolute tolerance on concentrations"),
+        OPEN, CLOSED, 1e-3, LMB__SCOPE_CELL, G_CELL, "absolute tolerance on concentrations"),
     ROW("numerics.atol_potential", "V", LMB_DIM_VOLTAGE, num.atol_phi, 0, 0.0, 0.1, OPEN, CLOSED,
-        1e-7, LMB__SCOPE_CELL, 0, "absolute tolerance on potentials"),
+        1e-7, LMB__SCOPE_CELL, G_CELL, "absolute tolerance on potentials"),
     ROW("numerics.atol_interface", "V", LMB_DIM_VOLTAGE, num.atol_iface, 0, 0.0, 0.1, OPEN, CLOSED,
-        1e-4, LMB__SCOPE_CELL, 0,
+        1e-4, LMB__SCOPE_CELL, G_CELL,
         "absolute tolerance on the interface voltages (film, double layer): their micro- to "
         "millisecond transients after a current step need not be followed more closely"),
     ROW("numerics.atol_current", "A/m2", LMB_DIM_CURRENT_DENSITY, num.atol_i, 0, 0.0, 10.0, OPEN,
-        CLOSED, 1e-5, LMB__SCOPE_CELL, 0, "absolute tolerance on current densities"),
+        CLOSED, 1e-5, LMB__SCOPE_CELL, G_CELL, "absolute tolerance on current densities"),
     ROW("numerics.max_step", "s", LMB_DIM_TIME, num.max_step_s, 0, 0.0, 1e9, CLOSED, CLOSED, 0.0,
-        LMB__SCOPE_CELL, 0, "largest internal solver step (0: unlimited)"),
+        LMB__SCOPE_CELL, G_CELL, "largest internal solver step (0: unlimited)"),
     ROW("numerics.mesh_ratio", "1", LMB_DIM_NONE, num.mesh_ratio, 0, 1.0, 100.0, CLOSED, CLOSED,
-        1.0, LMB__SCOPE_CELL, 0,
+        1.0, LMB__SCOPE_CELL, G_CELL,
         "geometric grading of cell widths towards interfaces (1: uniform)"),
 };
 
@@ -241,6 +315,7 @@ struct lmb_cell {
     lmb_params p;
     char *origin;           /* file path or preset name */
     lmb__prov prov[N_ROWS]; /* by schema row; unused for "electrodes" rows */
+    lmb__prov ocv_prov;     /* of p.lfp.ocv, a name rather than a row */
 };
 
 /* ---- small helpers ---- */
@@ -364,13 +439,16 @@ static int side_row(int row, int side) {
     return lmb__schema_index(key);
 }
 
-/* The targets a row writes: itself, or both electrodes for an "electrodes" row. */
-static int row_targets(int row, int *t) {
+/* The targets a row writes in the cell p: itself, or for an "electrodes" row every Li-metal
+ * electrode of the cell (both, but only the negative in a li-lfp cell). */
+static int row_targets(const lmb_params *p, int row, int *t) {
     if (k_rows[row].scope != LMB__SCOPE_ELECTRODES) {
         t[0] = row;
         return 1;
     }
     t[0] = side_row(row, 0);
+    if (p->type == LMB_CELL_LI_LFP)
+        return 1;
     t[1] = side_row(row, 1);
     return 2;
 }
@@ -412,6 +490,8 @@ static const char *const k_other_keys[] = {
     "electrodes.coating",
     "negative.coating",
     "positive.coating",
+    "lfp",
+    "lfp.ocv",
 };
 
 void lmb__schema_suggest(const char *key, char *out, size_t n) {
@@ -592,12 +672,34 @@ static const lmb_layer_params *coating_of_c(const lmb_params *p, const lmb__para
     return r->scope == LMB__SCOPE_POS ? &p->pos.coating : &p->neg.coating;
 }
 
-/* A resolved parameter of this cell: not an "electrodes" shorthand, and a coating parameter
- * only if its electrode has a coating. */
+/* Whether the cell type has the part a row describes: a li-lfp cell has no positive Li
+ * electrode, and only a li-lfp cell has an LFP electrode. */
+static int row_in_type(const lmb_params *p, const lmb__param_row *r) {
+    int lfp_cell = p->type == LMB_CELL_LI_LFP;
+    if (r->group == LMB__GROUP_LFP)
+        return lfp_cell;
+    return !(lfp_cell && r->scope == LMB__SCOPE_POS);
+}
+
+/* A resolved parameter of this cell: not an "electrodes" shorthand, of a part its type has, and
+ * a coating parameter only if its electrode has a coating. */
 static int row_active(const lmb_params *p, const lmb__param_row *r) {
-    if (r->scope == LMB__SCOPE_ELECTRODES)
+    if (r->scope == LMB__SCOPE_ELECTRODES || !row_in_type(p, r))
         return 0;
-    return !r->coating || coating_of_c(p, r)->present;
+    return r->group != LMB__GROUP_COATING || coating_of_c(p, r)->present;
+}
+
+/* Fails (LMB_EKEY) for a row of a part that the cell's type does not have. */
+static lmb_status check_in_type(lmb_ctx *ctx, const lmb_params *p, const lmb__param_row *r,
+                                const char *shown_key) {
+    if (row_in_type(p, r))
+        return LMB_OK;
+    if (r->group == LMB__GROUP_LFP)
+        LMB__FAIL(ctx, LMB_EKEY, "%s: only a li-lfp cell has an LFP electrode (this cell is %s)",
+                  shown_key, lmb__cell_type_name(p->type));
+    LMB__FAIL(ctx, LMB_EKEY,
+              "%s: a li-lfp cell has no positive Li electrode (its positive electrode is lfp.*)",
+              shown_key);
 }
 
 static void prov_clear(lmb__prov *pv) {
@@ -632,11 +734,13 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
         unit = row_unit(r);
     if (!shown_key)
         shown_key = r->key;
-    lmb_status st = check_range(ctx, r, value, unit, shown_key);
+    lmb_status st = check_in_type(ctx, &cell->p, r, shown_key);
+    if (st == LMB_OK)
+        st = check_range(ctx, r, value, unit, shown_key);
     if (st != LMB_OK)
         return st;
     int t[2];
-    int nt = row_targets(row, t);
+    int nt = row_targets(&cell->p, row, t);
     if (reject_duplicate)
         for (int k = 0; k < nt; k++)
             if (cell->prov[t[k]].given == level)
@@ -667,6 +771,19 @@ void lmb__params_defaults(lmb_params *p) {
     p->separator.present = 1;
     p->neg.coating.present = 0;
     p->pos.coating.present = 0;
+    p->lfp.ocv = LMB_LFP_OCV_SAFARI2011;
+}
+
+const char *lmb__cell_type_name(lmb_cell_type type) {
+    switch (type) {
+    case LMB_CELL_LI_LI:
+        return "li-li";
+    case LMB_CELL_LI_CU:
+        return "li-cu";
+    case LMB_CELL_LI_LFP:
+        return "li-lfp";
+    }
+    return NULL;
 }
 
 double lmb__layer_tortuosity(const lmb_layer_params *l) {
@@ -677,6 +794,28 @@ double lmb__layer_tortuosity(const lmb_layer_params *l) {
 
 double lmb__sei_resistance(const lmb_li_params *e) {
     return e->sei_resistivity_ohm_m * e->sei_thickness_m;
+}
+
+int lmb__lfp_class_radii(const lmb_lfp_params *p, double *R_out) {
+    int n = p ? p->size_classes : 0;
+    if (n < 1 || !R_out || !(p->radius_m > 0.0) || !(p->size_spread >= 0.0))
+        return -1;
+    for (int j = 0; j < n; j++) {
+        /* the median class exactly: Pinv(0.5) is 0 only to rounding */
+        double z = 2 * j + 1 == n ? 0.0 : gsl_cdf_ugaussian_Pinv((j + 0.5) / n);
+        R_out[j] = p->radius_m * exp(p->size_spread * z);
+    }
+    return 0;
+}
+
+/* The LFP electrode's thickness [m]: solid volume per area over (1 - porosity); carbon and
+ * binder masses from their fractions relative to the active (LFP) mass. */
+static double lfp_thickness(const lmb_lfp_params *l) {
+    double m = l->loading_kg_m2, a = l->active_mass_fraction, c = l->carbon_mass_fraction;
+    double binder = fmax(1.0 - a - c, 0.0);
+    double solid = m / l->density_kg_m3 + m * (c / a) / l->carbon_density_kg_m3 +
+                   m * (binder / a) / l->binder_density_kg_m3;
+    return solid / (1.0 - l->porosity);
 }
 
 lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
@@ -690,6 +829,8 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
                   "N_M*eps = %g < 1 (N_M must be 0, to use Bruggeman, or >= 1/eps = %g)",
                   nm, ep, s->macmullin * s->porosity, 1.0 / s->porosity);
     }
+    if (p->type == LMB_CELL_LI_LFP)
+        p->pos.coating.present = 0; /* no positive Li electrode, so no coating on it */
     for (int side = 0; side < 2; side++) {
         lmb_layer_params *c = side == 0 ? &p->neg.coating : &p->pos.coating;
         const char *name = side == 0 ? "negative" : "positive";
@@ -711,14 +852,35 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
                       name, t * 1e6, MAX_THICKNESS_M * 1e6);
         c->thickness_m = t;
     }
+    lmb_lfp_params *l = &p->lfp;
+    l->thickness_m = 0.0;
+    if (p->type == LMB_CELL_LI_LFP) {
+        double a = l->active_mass_fraction, c = l->carbon_mass_fraction;
+        if (a + c > 1.0 + BOUND_SLACK) {
+            char as[40], cs[40];
+            lmb__fmt_num(as, sizeof as, a);
+            lmb__fmt_num(cs, sizeof cs, c);
+            LMB__FAIL(ctx, LMB_ERANGE,
+                      "lfp.active_mass_fraction = %s and lfp.carbon_mass_fraction = %s add up to "
+                      "%g > 1 (the binder is the rest of the electrode's mass)",
+                      as, cs, a + c);
+        }
+        double t = lfp_thickness(l);
+        if (!(t > 0.0 && t <= MAX_THICKNESS_M))
+            LMB__FAIL(ctx, LMB_ERANGE,
+                      "lfp: thickness = solid volume / (1 - porosity) = %g um is out of range "
+                      "(must be > 0 um and <= %g um)",
+                      t * 1e6, MAX_THICKNESS_M * 1e6);
+        l->thickness_m = t;
+    }
     /* the electrolyte must at least fill the pores it starts in */
-    double pores = s->thickness_m * s->porosity +
-                   p->neg.coating.thickness_m * p->neg.coating.porosity +
-                   p->pos.coating.thickness_m * p->pos.coating.porosity;
+    double pores =
+        s->thickness_m * s->porosity + p->neg.coating.thickness_m * p->neg.coating.porosity +
+        p->pos.coating.thickness_m * p->pos.coating.porosity + l->thickness_m * l->porosity;
     if (p->electrolyte.volume_m3 < pores * p->area_m2)
         LMB__FAIL(ctx, LMB_ERANGE,
-                  "electrolyte.volume_uL = %g cannot fill the pores of the separator and coatings "
-                  "(%g uL on %g cm2)",
+                  "electrolyte.volume_uL = %g cannot fill the pores of the separator, coatings "
+                  "and porous electrode (%g uL on %g cm2)",
                   p->electrolyte.volume_m3 * 1e9, pores * p->area_m2 * 1e9, p->area_m2 * 1e4);
     return LMB_OK;
 }
@@ -751,6 +913,7 @@ void lmb_cell_free(lmb_cell *cell) {
         return;
     for (int i = 0; i < N_ROWS; i++)
         prov_clear(&cell->prov[i]);
+    prov_clear(&cell->ocv_prov);
     free(cell->origin);
     free(cell);
 }
@@ -766,13 +929,17 @@ lmb_status lmb_cell_copy(lmb_ctx *ctx, const lmb_cell *src, lmb_cell **out) {
     for (int i = 0; i < N_ROWS; i++) {
         st = prov_set(ctx, &c->prov[i], src->prov[i].source, src->prov[i].fitted_to,
                       src->prov[i].given);
-        if (st != LMB_OK) {
-            lmb_cell_free(c);
-            *out = NULL;
-            return st;
-        }
+        if (st != LMB_OK)
+            break;
     }
-    return LMB_OK;
+    if (st == LMB_OK)
+        st = prov_set(ctx, &c->ocv_prov, src->ocv_prov.source, src->ocv_prov.fitted_to,
+                      src->ocv_prov.given);
+    if (st != LMB_OK) {
+        lmb_cell_free(c);
+        *out = NULL;
+    }
+    return st;
 }
 
 const char *lmb_cell_name(const lmb_cell *cell) {
@@ -799,15 +966,17 @@ lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double va
         return st;
     char shown[200];
     lmb__escape(shown, sizeof shown, key);
+    if ((st = check_in_type(ctx, &cell->p, &k_rows[row], shown)) != LMB_OK)
+        return st;
     if ((st = check_range(ctx, &k_rows[row], value, u, shown)) != LMB_OK)
         return st;
     /* write into a copy, so that a failed cross-check leaves the cell as it was */
     lmb_params tmp = cell->p;
     int t[2];
-    int nt = row_targets(row, t);
+    int nt = row_targets(&tmp, row, t);
     for (int k = 0; k < nt; k++) {
         write_field(&tmp, &k_rows[t[k]], lmb_unit_to_si(u, value));
-        if (k_rows[t[k]].coating)
+        if (k_rows[t[k]].group == LMB__GROUP_COATING)
             coating_of(&tmp, &k_rows[t[k]])->present = 1;
     }
     if ((st = lmb__params_finish(ctx, &tmp)) != LMB_OK)
@@ -827,8 +996,12 @@ lmb_status lmb_cell_get(lmb_ctx *ctx, const lmb_cell *cell, const char *key, dou
     lmb_status st = lmb__schema_resolve(ctx, key, &row, &u);
     if (st != LMB_OK)
         return st;
+    char shown[200];
+    lmb__escape(shown, sizeof shown, key);
+    if ((st = check_in_type(ctx, &cell->p, &k_rows[row], shown)) != LMB_OK)
+        return st;
     int t[2];
-    int nt = row_targets(row, t);
+    int nt = row_targets(&cell->p, row, t);
     double si = read_field(&cell->p, &k_rows[t[0]]);
     if (nt == 2 && read_field(&cell->p, &k_rows[t[1]]) != si)
         LMB__FAIL(ctx, LMB_EINVAL, "%s differs between the two electrodes: ask for %s or %s",
@@ -853,6 +1026,32 @@ static void fill_info(const lmb__param_row *r, double si, lmb_param_info *out) {
     out->source = "";
     out->fitted_to = "";
     out->is_default = 1;
+}
+
+lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
+                                const char *fitted_to, int level, int reject_duplicate) {
+    if (!cell)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb__cell_assign_ocv: NULL cell");
+    if (!lmb__lfp_ocv_name((lmb__lfp_ocv_kind)ocv))
+        LMB__FAIL(ctx, LMB_EINVAL, "lfp.ocv: no OCV fit number %d", ocv);
+    if (reject_duplicate && cell->ocv_prov.given == level)
+        LMB__FAIL(ctx, LMB_EKEY, "duplicate key 'lfp.ocv': %s", "lfp.ocv is already given");
+    lmb_status st = prov_set(ctx, &cell->ocv_prov, source, fitted_to, level);
+    if (st != LMB_OK)
+        return st;
+    cell->p.lfp.ocv = ocv;
+    return LMB_OK;
+}
+
+void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const char **fitted_to,
+                              int *is_default) {
+    const lmb__prov *pv = cell ? &cell->ocv_prov : NULL;
+    if (source)
+        *source = pv && pv->source ? pv->source : "";
+    if (fitted_to)
+        *fitted_to = pv && pv->fitted_to ? pv->fitted_to : "";
+    if (is_default)
+        *is_default = !pv || pv->given == LMB__GIVEN_NONE;
 }
 
 int lmb_cell_param_count(const lmb_cell *cell) {

@@ -10,6 +10,11 @@
  * Electrode parameters appear three times: "electrodes.*" (the shorthand of a cell file that
  * sets both Li electrodes of a symmetric cell), "negative.*" and "positive.*". Only the last
  * two are resolved parameters of a cell; the first only writes into both of them.
+ *
+ * Each row also belongs to a group that says when it is a parameter of a given cell (see
+ * row_active in cell.c): the cell group always; a coating row only when its electrode has a
+ * coating; an LFP row ("lfp.*") only in a li-lfp cell. Conversely the "positive.*" rows are no
+ * parameters of a li-lfp cell, whose positive electrode is the LFP.
  */
 #ifndef LMB_MODEL_CELL_SCHEMA_H
 #define LMB_MODEL_CELL_SCHEMA_H
@@ -27,6 +32,12 @@ typedef enum lmb__scope {
     LMB__SCOPE_POS
 } lmb__scope;
 
+typedef enum lmb__group {
+    LMB__GROUP_CELL = 0, /* a parameter of every cell (of its electrode, for electrode rows) */
+    LMB__GROUP_COATING,  /* of a coating: used only when the electrode has one */
+    LMB__GROUP_LFP       /* of the porous LiFePO4 electrode: used only in a li-lfp cell */
+} lmb__group;
+
 typedef struct lmb__param_row {
     const char *key;  /* "separator.thickness", "negative.coating.loading" */
     const char *unit; /* display unit, a name of the unit table ("um"; "1" if dimensionless) */
@@ -37,7 +48,7 @@ typedef struct lmb__param_row {
     int min_open, max_open; /* 1: the bound itself is excluded */
     double def;             /* default in the display unit; NaN: required, no default */
     lmb__scope scope;
-    int coating; /* 1: belongs to a coating, used only when the electrode has one */
+    lmb__group group;
     const char *description;
 } lmb__param_row;
 
@@ -68,22 +79,41 @@ void lmb__schema_suggest(const char *key, char *out, size_t n);
 lmb_status lmb__cell_new(lmb_ctx *ctx, const char *origin, lmb_cell **out);
 
 /*
- * Writes one value, given in unit, into the parameter of row (both electrodes for an
- * "electrodes" row), after checking it against the row's range. source and fitted_to (may be
+ * Writes one value, given in unit, into the parameter of row (for an "electrodes" row into
+ * every Li-metal electrode of the cell: both, or the negative only in a li-lfp cell), after
+ * checking that the cell's type has that part (LMB_EKEY: a positive.* row in a li-lfp cell, an
+ * lfp.* row in another) and the value against the row's range. source and fitted_to (may be
  * NULL) are copied as its provenance. level is one of LMB__GIVEN_*; with reject_duplicate a
  * parameter already given at the same level is an error (the same key twice in one file, or
  * one key written in two units). shown_key is the key as written, for messages. Statuses:
- * LMB_OK, LMB_ERANGE, LMB_EKEY (duplicate), LMB_ENOMEM; messages carry no file name.
+ * LMB_OK, LMB_ERANGE, LMB_EKEY (duplicate, or a part the cell lacks), LMB_ENOMEM; messages
+ * carry no file name.
  */
 lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
                             const lmb_unit *unit, const char *shown_key, const char *source,
                             const char *fitted_to, int level, int reject_duplicate);
 
 /*
+ * The open-circuit potential fit of a li-lfp cell's LFP ("lfp.ocv" in a file; a name, not a
+ * schema row): writes ocv (an lmb_lfp_ocv) and its provenance, as lmb__cell_assign does for a
+ * number. Statuses: LMB_OK, LMB_EINVAL (not a known fit), LMB_EKEY (already given at level
+ * with reject_duplicate), LMB_ENOMEM.
+ */
+lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
+                                const char *fitted_to, int level, int reject_duplicate);
+
+/* The provenance of the LFP's OCV fit: source and fitted_to ("" if none) and whether it was
+ * defaulted. Any output pointer may be NULL. */
+void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const char **fitted_to,
+                              int *is_default);
+
+/*
  * Completes a parameter set after its values are written: derives each coating's thickness
- * from loading, skeleton density and porosity (thickness = loading / (density (1 - eps))) and
- * checks what no single range can (a coating needs its loading; MacMullin number and porosity
- * must give a tortuosity >= 1; the derived thickness must be in range). Statuses: LMB_OK,
+ * from loading, skeleton density and porosity (thickness = loading / (density (1 - eps))) and,
+ * in a li-lfp cell, the LFP electrode's thickness from its loading (params.h), and checks what
+ * no single range can (a coating needs its loading; MacMullin number and porosity must give a
+ * tortuosity >= 1; the LFP's active and carbon mass fractions may not exceed 1 together; the
+ * derived thicknesses must be in range; the electrolyte must fill the pores). Statuses: LMB_OK,
  * LMB_EKEY (missing loading), LMB_ERANGE; messages carry no file name.
  */
 lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p);

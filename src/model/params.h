@@ -17,8 +17,19 @@
 #define LMB_NAME_MAX 96
 #define LMB_TEXT_MAX 512
 
-/* li-li: two Li-metal electrodes; li-cu: Li-metal negative, Cu working (positive) electrode. */
-typedef enum lmb_cell_type { LMB_CELL_LI_LI = 0, LMB_CELL_LI_CU = 1 } lmb_cell_type;
+/* li-li: two Li-metal electrodes; li-cu: Li-metal negative, Cu working (positive) electrode;
+ * li-lfp: Li-metal negative, porous LiFePO4 positive (lmb_lfp_params). */
+typedef enum lmb_cell_type {
+    LMB_CELL_LI_LI = 0,
+    LMB_CELL_LI_CU = 1,
+    LMB_CELL_LI_LFP = 2
+} lmb_cell_type;
+
+/* Open-circuit potential fits of LiFePO4 (src/model/lfp_ocv.h). */
+typedef enum lmb_lfp_ocv {
+    LMB_LFP_OCV_PRADA2013 = 0, /* the Prada 2013 form: "prada2013" (= LMB__LFP_OCV_PRADA2013) */
+    LMB_LFP_OCV_SAFARI2011 = 1 /* Safari & Delacourt 2011: "safari2011" (= ..._SAFARI2011) */
+} lmb_lfp_ocv;
 
 /* Binary electrolyte, concentrated-solution theory with constant properties (PHYSICS.md s2). */
 typedef struct lmb_electrolyte_params {
@@ -101,6 +112,42 @@ typedef struct lmb_li_params {
     lmb_layer_params coating; /* porous coating on this electrode (present = 0 if none) */
 } lmb_li_params;
 
+/*
+ * The porous LiFePO4 positive electrode of a li-lfp cell (PHYSICS.md section 6). Its thickness
+ * follows from the loading: solid volume per area (LFP + carbon + binder, each mass over its
+ * density; carbon and binder from their mass fractions relative to the active mass) divided by
+ * (1 - porosity). Particles: size_classes classes of equal volume at the quantiles of a
+ * log-normal radius distribution (median radius, standard deviation size_spread of ln R).
+ * Kinetics: Butler-Volmer with alpha = 0.5 and
+ *   i0 = i0_ref (c_e / c_ref)^0.5 (x (1 - x) / 0.25)^0.5,
+ * i.e. i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 with k = i0_ref / (F c_ref^0.5 c_max / 2).
+ */
+typedef struct lmb_lfp_params {
+    double loading_kg_m2;        /* [kg/m2] LiFePO4 (active material) per area */
+    double active_mass_fraction; /* [1] LFP share of the electrode mass (0.90) */
+    double carbon_mass_fraction; /* [1] carbon share (0.05); the binder is the rest */
+    double density_kg_m3;        /* [kg/m3] LiFePO4 */
+    double carbon_density_kg_m3; /* [kg/m3] */
+    double binder_density_kg_m3; /* [kg/m3] */
+    double porosity;             /* [1] electrolyte volume fraction */
+    double bruggeman;            /* [1] tau = eps^-b in the pores; solid: (1-eps)^b */
+    int cells;                   /* [1] finite volumes across the electrode */
+    double c_max_mol_m3;         /* [mol/m3] Li sites in LiFePO4 */
+    double initial_x;            /* [1] Li fraction x in Li_xFePO4 at assembly */
+    double accessible_fraction;  /* [1] share of the LFP that takes part (the rest is isolated) */
+    double D_s_m2_s;             /* [m2/s] solid diffusivity */
+    double i0_ref_A_m2;          /* [A/m2] exchange current at c_ref and x = 0.5 */
+    double c_ref_mol_m3;         /* [mol/m3] */
+    double cdl_F_m2;             /* [F/m2] double layer per particle surface */
+    double sigma_S_m;            /* [S/m] conductivity of the solid (LFP + carbon) */
+    double radius_m;             /* [m] median particle radius */
+    double size_spread;          /* [1] standard deviation of ln R (0 = one size) */
+    int size_classes;            /* [1] particle-size classes */
+    int shells;                  /* [1] finite volumes in r per particle */
+    int ocv;                     /* lmb_lfp_ocv */
+    double thickness_m;          /* [m] derived by lmb__params_finish */
+} lmb_lfp_params;
+
 /* Numerical settings: part of the cell file so that a run is reproducible from it alone. */
 typedef struct lmb_numerics {
     double rtol;       /* [1] IDA relative tolerance */
@@ -123,15 +170,28 @@ typedef struct lmb_params {
     double short_resistance_ohm; /* [ohm] the short's resistance once formed */
     lmb_electrolyte_params electrolyte;
     lmb_layer_params separator;
-    lmb_li_params neg, pos;
+    lmb_li_params neg, pos; /* pos: unused in a li-lfp cell */
+    lmb_lfp_params lfp;     /* li-lfp only */
     lmb_numerics num;
 } lmb_params;
 
 /* Fills p with the built-in defaults (documented in the cell-file schema). */
 void lmb__params_defaults(lmb_params *p);
 
+/* Name of a cell type as cell files spell it ("li-li", "li-cu", "li-lfp"); NULL if unknown. */
+const char *lmb__cell_type_name(lmb_cell_type type);
+
 /* Derived quantities used by the model and by `lmb params show`. */
 double lmb__layer_tortuosity(const lmb_layer_params *l); /* [1] */
 double lmb__sei_resistance(const lmb_li_params *e);      /* [ohm m2] r_SEI = rho L */
+
+/*
+ * Radii [m] of the LFP's particle-size classes, smallest first: p->size_classes classes of
+ * equal volume at the quantiles (j + 0.5)/n of the log-normal distribution of the radius,
+ * R_j = radius exp(size_spread z_j), z_j the standard normal quantile of (j + 0.5)/n. One class
+ * is the median radius; the classes are symmetric in ln R (R_j R_{n-1-j} = radius^2). Returns
+ * 0, or -1 (R_out untouched) if size_classes < 1, the radius is not > 0 or the spread < 0.
+ */
+int lmb__lfp_class_radii(const lmb_lfp_params *p, double *R_out /* size_classes */);
 
 #endif

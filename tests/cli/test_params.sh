@@ -83,6 +83,14 @@ expect_bad duplicate 'separator.thickness' '{"separator": {"thickness_um": 16, "
 expect_bad huge 'separator.thickness_um' '{"separator": {"thickness_um": 1e999}}'
 expect_bad no_loading 'negative.coating.loading_mg_cm2' \
     '{"electrodes": {"coating": {"porosity": 0.4}}}'
+expect_bad lfp_unknown_ocv "lfp.ocv = 'safari'" \
+    '{"type": "li-lfp", "lfp": {"ocv": "safari"}}'
+expect_bad lfp_positive "a li-lfp cell's positive electrode is the 'lfp' section" \
+    '{"type": "li-lfp", "positive": {"thickness_um": 100}}'
+expect_bad lfp_in_li_li 'only a li-lfp cell has an LFP electrode' \
+    '{"type": "li-li", "lfp": {"loading_mg_cm2": 7}}'
+expect_bad lfp_fractions 'lfp.carbon_mass_fraction' \
+    '{"type": "li-lfp", "lfp": {"active_mass_fraction": 0.9, "carbon_mass_fraction": 0.2}}'
 expect_bad_path "$tmp/missing.json" 'No such file' missing_file
 expect_bad_path "$tmp" 'Is a directory' directory
 printf '{"a": 1}\000' >"$tmp/nul.json"
@@ -98,7 +106,7 @@ case $err in
 esac
 
 # the presets
-for preset in li-li:bare li-li:cspbcl3-2mg; do
+for preset in li-li:bare li-li:cspbcl3-2mg li-lfp:bare li-lfp:cspbcl3-2mg; do
     out=$("$lmb" params check "$preset" 2>&1)
     status=$?
     [ "$status" -eq 0 ] || fail "check $preset: exit status $status: $out"
@@ -131,10 +139,27 @@ want=$(awk -v e="$eps" 'BEGIN { printf "%.4g", 0.02 / (4210 * (1 - e)) * 1e6 }')
 grep -q "negative coating thickness.*[[:space:]]$want[[:space:]]*um" <<< "$out" ||
     fail "show li-li:cspbcl3-2mg: no derived coating thickness $want um (porosity $eps)"
 
+# the li-lfp presets show their LFP electrode: the derived thickness (hand computation: solid
+# volume of 7.55 mg/cm2 at 90:5:5 over 1 - 0.4), the theoretical capacities, the size classes
+out=$("$lmb" params show li-lfp:cspbcl3-2mg)
+want=$(awk 'BEGIN { m = 0.0755; w = 0.05 / 0.9
+    printf "%.4g", (m / 3600 + m * w / 1900 + m * w / 1780) / 0.6 * 1e6 }')
+grep -q "^type: li-lfp$" <<< "$out" || fail "show li-lfp:cspbcl3-2mg: no 'type: li-lfp'"
+grep -q "LFP thickness.*[[:space:]]$want[[:space:]]*um" <<< "$out" ||
+    fail "show li-lfp:cspbcl3-2mg: no derived LFP thickness $want um"
+grep -q "LFP theoretical capacity.*169.8 *mAh/g" <<< "$out" ||
+    fail "show li-lfp:cspbcl3-2mg: no theoretical capacity 169.8 mAh/g"
+grep -q "LFP particle-class radii.* 50 .*nm" <<< "$out" ||
+    fail "show li-lfp:cspbcl3-2mg: no particle-class radii"
+grep -q "^lfp.ocv  *safari2011 .*Safari & Delacourt" <<< "$out" ||
+    fail "show li-lfp:cspbcl3-2mg: no lfp.ocv line with its source"
+grep -q "^positive\." <<< "$out" && fail "show li-lfp:cspbcl3-2mg: lists positive.* parameters"
+"$lmb" params check li-lfp:cspbcl3-4mg >/dev/null || fail "check li-lfp:cspbcl3-4mg"
+
 # schema and presets listings
 out=$("$lmb" params show --schema) || fail "show --schema: exit status $?"
 for want in separator.thickness_um electrodes.exchange_current_mA_cm2 \
-    electrodes.coating.loading_mg_cm2 numerics.rtol required; do
+    electrodes.coating.loading_mg_cm2 lfp.loading_mg_cm2 lfp.size_classes numerics.rtol required; do
     case $out in
     *"$want"*) ;;
     *) fail "show --schema: output lacks '$want'" ;;
@@ -147,7 +172,7 @@ case $out in
 esac
 out=$("$lmb" params show --presets) || fail "show --presets: exit status $?"
 case $out in
-*li-li:bare*li-li:cspbcl3-2mg*) ;;
+*li-lfp:bare*li-lfp:cspbcl3-2mg*li-li:bare*li-li:cspbcl3-2mg*) ;;
 *) fail "show --presets: output lacks the presets: $out" ;;
 esac
 

@@ -115,9 +115,13 @@ static void test_schema_rows_consistent(void **state) {
             assert_true(r->min_open ? r->def > r->min : r->def >= r->min);
             assert_true(r->max_open ? r->def < r->max : r->def <= r->max);
         } else {
-            assert_true(r->coating); /* only a coating's loading is required */
+            assert_int_equal(r->group, LMB__GROUP_COATING); /* only a coating's loading */
         }
         assert_int_equal(lmb__schema_index(r->key), i); /* keys are unique */
+        /* the LFP's rows are exactly the lfp.* keys, cell-wide fields of lmb_params */
+        assert_int_equal(r->group == LMB__GROUP_LFP, strncmp(r->key, "lfp.", 4) == 0);
+        if (r->group == LMB__GROUP_LFP)
+            assert_int_equal(r->scope, LMB__SCOPE_CELL);
         if (r->scope == LMB__SCOPE_ELECTRODES) {
             /* each electrodes.* row has negative.* and positive.* twins with the same schema */
             char k[128];
@@ -129,7 +133,7 @@ static void test_schema_rows_consistent(void **state) {
                 const lmb__param_row *t = lmb__schema_row(j);
                 assert_string_equal(t->unit, r->unit);
                 assert_true(t->min == r->min && t->max == r->max);
-                assert_true(t->is_int == r->is_int && t->coating == r->coating);
+                assert_true(t->is_int == r->is_int && t->group == r->group);
                 assert_true((isnan(t->def) && isnan(r->def)) || t->def == r->def);
             }
         }
@@ -205,6 +209,27 @@ static void test_schema_file_keys(void **state) {
         "electrodes.coating.sei_growth_factor",
         "electrodes.coating.dead_factor",
         "electrodes.coating.exchange_current_factor",
+        "lfp.loading_mg_cm2",
+        "lfp.active_mass_fraction",
+        "lfp.carbon_mass_fraction",
+        "lfp.density_g_cm3",
+        "lfp.carbon_density_g_cm3",
+        "lfp.binder_density_g_cm3",
+        "lfp.porosity",
+        "lfp.bruggeman",
+        "lfp.cells",
+        "lfp.max_concentration_mol_m3",
+        "lfp.initial_li_fraction",
+        "lfp.accessible_fraction",
+        "lfp.diffusivity_cm2_s",
+        "lfp.exchange_current_mA_cm2",
+        "lfp.reference_concentration_mol_L",
+        "lfp.double_layer_uF_cm2",
+        "lfp.conductivity_S_m",
+        "lfp.radius_nm",
+        "lfp.size_spread",
+        "lfp.size_classes",
+        "lfp.shells",
         "numerics.rtol",
         "numerics.atol_concentration_mol_m3",
         "numerics.atol_potential_V",
@@ -276,6 +301,30 @@ static void test_defaults(void **state) {
     assert_true(p.num.max_step_s == 0.0);
     assert_close(p.num.mesh_ratio, 1.0, 0);
     assert_int_equal(p.type, LMB_CELL_LI_LI);
+    /* the LFP electrode's defaults (used in a li-lfp cell only) */
+    const lmb_lfp_params *l = &p.lfp;
+    assert_close(l->loading_kg_m2, 0.0755, 1e-15);
+    assert_close(l->active_mass_fraction, 0.90, 0);
+    assert_close(l->carbon_mass_fraction, 0.05, 0);
+    assert_close(l->density_kg_m3, 3600.0, 1e-15);
+    assert_close(l->carbon_density_kg_m3, 1900.0, 1e-15);
+    assert_close(l->binder_density_kg_m3, 1780.0, 1e-15);
+    assert_close(l->porosity, 0.4, 0);
+    assert_close(l->bruggeman, 1.5, 0);
+    assert_int_equal(l->cells, 6);
+    assert_close(l->c_max_mol_m3, 22806.0, 0);
+    assert_close(l->initial_x, 0.99, 0);
+    assert_close(l->accessible_fraction, 1.0, 0);
+    assert_close(l->D_s_m2_s, 6.6e-19, 1e-15);
+    assert_close(l->i0_ref_A_m2, 0.05, 1e-15);
+    assert_close(l->c_ref_mol_m3, 1000.0, 1e-15);
+    assert_close(l->cdl_F_m2, 0.1, 1e-15);
+    assert_close(l->sigma_S_m, 1.0, 0);
+    assert_close(l->radius_m, 50e-9, 1e-15);
+    assert_close(l->size_spread, 0.4, 0);
+    assert_int_equal(l->size_classes, 3);
+    assert_int_equal(l->shells, 6);
+    assert_int_equal(l->ocv, LMB_LFP_OCV_SAFARI2011);
 
     /* the default cell is valid and lists no coating parameters */
     lmb_cell *c = NULL;
@@ -636,8 +685,8 @@ static void test_error_types(void **state) {
     expect_error("{\"separator\": 16}", LMB_EPARSE,
                  "t.json: separator must be an object, not a number");
     expect_error("{\"name\": 3}", LMB_EPARSE, "t.json: name must be a string, not a number");
-    expect_error("{\"type\": \"li-lfp\"}", LMB_ERANGE,
-                 "t.json: type = 'li-lfp' is not supported (types: li-li, li-cu)");
+    expect_error("{\"type\": \"li-s\"}", LMB_ERANGE,
+                 "t.json: type = 'li-s' is not supported (types: li-li, li-cu, li-lfp)");
     expect_error("{\"type\": \"li-cu\", \"positive\": {\"kind\": \"li-metal\"}}", LMB_ERANGE,
                  "t.json: positive.kind = 'li-metal' in a li-cu cell: its positive (working) "
                  "electrode is the Cu");
@@ -724,7 +773,7 @@ static void test_load_files(void **state) {
     assert_int_equal(lmb_cell_load(g_ctx, "li-li:nope", &c), LMB_ENOTFOUND);
     assert_string_equal(lmb_ctx_errmsg(g_ctx),
                         "unknown preset 'li-li:nope' (presets: li-cu:bare, li-cu:cspbcl3-2mg, "
-                        "li-li:bare, li-li:cspbcl3-2mg; "
+                        "li-lfp:bare, li-lfp:cspbcl3-2mg, li-li:bare, li-li:cspbcl3-2mg; "
                         "coated presets take any loading, e.g. li-li:cspbcl3-4mg; a file whose "
                         "name has a ':' is read as ./NAME)");
     /* loading variants of the coated preset: only the loading (and so the thickness) changes */
@@ -754,12 +803,14 @@ static void test_load_files(void **state) {
 
 static void test_presets(void **state) {
     (void)state;
-    assert_int_equal(lmb_preset_count(), 4);
+    assert_int_equal(lmb_preset_count(), 6);
     assert_string_equal(lmb_preset_name(0), "li-cu:bare");
     assert_string_equal(lmb_preset_name(1), "li-cu:cspbcl3-2mg");
-    assert_string_equal(lmb_preset_name(2), "li-li:bare");
-    assert_string_equal(lmb_preset_name(3), "li-li:cspbcl3-2mg");
-    assert_null(lmb_preset_name(4));
+    assert_string_equal(lmb_preset_name(2), "li-lfp:bare");
+    assert_string_equal(lmb_preset_name(3), "li-lfp:cspbcl3-2mg");
+    assert_string_equal(lmb_preset_name(4), "li-li:bare");
+    assert_string_equal(lmb_preset_name(5), "li-li:cspbcl3-2mg");
+    assert_null(lmb_preset_name(6));
     assert_null(lmb_preset_name(-1));
     for (int i = 0; i < lmb_preset_count(); i++) {
         lmb_cell *c = NULL, *f = NULL;
@@ -778,6 +829,13 @@ static void test_presets(void **state) {
             }
             if (!in.source[0])
                 fail_msg("%s: %s has no source", name, in.key);
+        }
+        if (lmb__cell_params(c)->type == LMB_CELL_LI_LFP) {
+            const char *src;
+            int is_default;
+            lmb__cell_ocv_provenance(c, &src, NULL, &is_default);
+            if (is_default || !src[0])
+                fail_msg("%s: lfp.ocv has no source", name);
         }
         /* the embedded text is the file in presets/ */
         char path[512];
@@ -836,7 +894,9 @@ static void test_preset_values(void **state) {
             assert_true(x[s]->sei_solvent_per_li == y->sei_solvent_per_li);
             assert_int_equal(x[s]->coating.present, y->coating.present);
             assert_true(x[s]->coating.film_factor == y->coating.film_factor);
-            assert_true(x[s]->coating.dead_factor == y->coating.dead_factor);
+            /* the coating on the Cu has its own dead-Li share, fitted to the coated Li||Cu
+             * cell's Adams CE (src/cli/cmd_fit.c) */
+            assert_true(s == 1 || x[s]->coating.dead_factor == y->coating.dead_factor);
             assert_true(x[s]->coating.porosity == y->coating.porosity);
         }
         lmb_cell_free(cu);
@@ -852,6 +912,279 @@ static void test_preset_values(void **state) {
     }
     lmb_cell_free(b);
     lmb_cell_free(k);
+}
+
+/* ---- li-lfp cells ---- */
+
+static void test_lfp_cell(void **state) {
+    (void)state;
+    lmb_cell *c = parse_ok("{\"type\": \"li-lfp\"}");
+    const lmb_params *p = lmb__cell_params(c);
+    assert_int_equal(p->type, LMB_CELL_LI_LFP);
+    /* thickness = solid volume / (1 - eps): 7.55 mg/cm2 of LFP at 90:5:5 with 3.6, 1.9 and
+     * 1.78 g/cm3 and porosity 0.4 */
+    double solid = 0.0755 / 3600.0 + 0.0755 * (0.05 / 0.90) / 1900.0 +
+                   0.0755 * (0.05 / 0.90) / 1780.0; /* [m] */
+    assert_close(p->lfp.thickness_m, solid / 0.6, 1e-14);
+    assert_true(fabs(p->lfp.thickness_m * 1e6 - 42.56) < 0.005);
+    /* its parameters: the cell-wide ones, the negative Li electrode, the LFP's, numerics */
+    assert_int_equal(lmb_cell_param_count(c), 17 + 27 + 21 + 7);
+    for (int i = 0; i < lmb_cell_param_count(c); i++) {
+        lmb_param_info in;
+        assert_int_equal(lmb_cell_param_at(c, i, &in), LMB_OK);
+        assert_true(strncmp(in.key, "positive.", 9) != 0);
+    }
+    lmb_cell_free(c);
+
+    /* no LFP binder: carbon makes up the rest; the thickness follows the porosity */
+    c = parse_ok("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"prada2013\", \"porosity\": 0.3, "
+                 "\"active_mass_fraction\": 0.95, \"carbon_mass_fraction\": 0.05}}");
+    p = lmb__cell_params(c);
+    assert_int_equal(p->lfp.ocv, LMB_LFP_OCV_PRADA2013);
+    assert_close(p->lfp.thickness_m, (0.0755 / 3600.0 + 0.0755 * (0.05 / 0.95) / 1900.0) / 0.7,
+                 1e-14);
+    /* lmb_cell_set: electrodes.* is the one Li electrode; positive.* does not exist */
+    assert_int_equal(lmb_cell_set(g_ctx, c, "electrodes.thickness_um", 250), LMB_OK);
+    assert_close(p->neg.thickness_m, 250e-6, 1e-15);
+    assert_close(p->pos.thickness_m, 500e-6, 1e-15);
+    assert_close(get(c, "electrodes.thickness_um"), 250.0, 0);
+    assert_int_equal(lmb_cell_set(g_ctx, c, "positive.thickness_um", 100), LMB_EKEY);
+    assert_string_equal(lmb_ctx_errmsg(g_ctx),
+                        "positive.thickness_um: a li-lfp cell has no positive Li electrode (its "
+                        "positive electrode is lfp.*)");
+    double v;
+    assert_int_equal(lmb_cell_get(g_ctx, c, "positive.coating.porosity", &v), LMB_EKEY);
+    assert_int_equal(lmb_cell_set(g_ctx, c, "lfp.loading_mg_cm2", 15.1), LMB_OK);
+    assert_close(p->lfp.thickness_m, (0.151 / 3600.0 + 0.151 * (0.05 / 0.95) / 1900.0) / 0.7,
+                 1e-14);
+    /* a rejected cross-check leaves the cell as it was */
+    assert_int_equal(lmb_cell_set(g_ctx, c, "lfp.carbon_mass_fraction", 0.1), LMB_ERANGE);
+    assert_close(get(c, "lfp.carbon_mass_fraction"), 0.05, 0);
+    lmb_cell_free(c);
+
+    /* an lfp.* key in a cell of another type */
+    assert_int_equal(lmb_cell_create_default(g_ctx, &c), LMB_OK);
+    assert_int_equal(lmb_cell_set(g_ctx, c, "lfp.radius_nm", 40), LMB_EKEY);
+    assert_string_equal(lmb_ctx_errmsg(g_ctx),
+                        "lfp.radius_nm: only a li-lfp cell has an LFP electrode (this cell is "
+                        "li-li)");
+    assert_int_equal(lmb_cell_get(g_ctx, c, "lfp.radius_nm", &v), LMB_EKEY);
+    lmb_cell_free(c);
+}
+
+static void test_lfp_errors(void **state) {
+    (void)state;
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"safari\"}}", LMB_ERANGE,
+                 "t.json: lfp.ocv = 'safari' is not a known LFP open-circuit potential (choices: "
+                 "prada2013, safari2011)");
+    expect_error(
+        "{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": \"x\", \"source\": \"s\"}}}",
+        LMB_ERANGE,
+        "t.json: lfp.ocv = 'x' is not a known LFP open-circuit potential (choices: "
+        "prada2013, safari2011)");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": 2011}}", LMB_EPARSE,
+                 "t.json: lfp.ocv must be a string or an object {\"value\": ...}, not a number");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": 1}}}", LMB_EPARSE,
+                 "t.json: lfp.ocv.value must be a string, not a number");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"source\": \"s\"}}}", LMB_EKEY,
+                 "t.json: lfp.ocv has no \"value\"");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": \"prada2013\", "
+                 "\"source\": 1}}}",
+                 LMB_EPARSE, "t.json: lfp.ocv.source must be a string, not a number");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": \"prada2013\", "
+                 "\"sorce\": \"s\"}}}",
+                 LMB_EKEY,
+                 "t.json: unknown key 'lfp.ocv.sorce' (a value object holds only value, source "
+                 "and fitted_to)");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"prada2013\", \"ocv\": "
+                 "\"prada2013\"}}",
+                 LMB_EKEY, "t.json: duplicate key 'lfp.ocv' (each key may appear once)");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"oc\": \"prada2013\"}}", LMB_EKEY,
+                 "t.json: unknown key 'lfp.oc' (did you mean 'lfp.ocv'?)");
+    expect_error("{\"type\": \"li-lfp\", \"positive\": {\"thickness_um\": 100}}", LMB_EKEY,
+                 "t.json: positive: a li-lfp cell's positive electrode is the 'lfp' section (its "
+                 "Li electrode is 'negative')");
+    expect_error("{\"type\": \"li-lfp\", \"electrodes\": {}}", LMB_EKEY,
+                 "t.json: electrodes: a li-lfp cell has one Li electrode; write its parameters in "
+                 "'negative' (the positive electrode is the 'lfp' section)");
+    expect_error("{\"type\": \"li-li\", \"lfp\": {\"loading_mg_cm2\": 7}}", LMB_EKEY,
+                 "t.json: lfp: only a li-lfp cell has an LFP electrode (this cell is li-li; write "
+                 "\"type\": \"li-lfp\")");
+    expect_error("{\"lfp\": {}}", LMB_EKEY,
+                 "t.json: lfp: only a li-lfp cell has an LFP electrode (this cell is li-li; write "
+                 "\"type\": \"li-lfp\")");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"active_mass_fraction\": 0.97}}", LMB_ERANGE,
+                 "t.json: lfp.active_mass_fraction = 0.97 and lfp.carbon_mass_fraction = 0.05 "
+                 "add up to 1.02 > 1 (the binder is the rest of the electrode's mass)");
+    expect_error_has("{\"type\": \"li-lfp\", \"lfp\": {\"loading_mg_cm2\": 1000, "
+                     "\"density_g_cm3\": 0.01}}",
+                     LMB_ERANGE, "lfp: thickness = solid volume / (1 - porosity) =", "out of range",
+                     NULL);
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"size_classes\": 9}}", LMB_ERANGE,
+                 "t.json: lfp.size_classes = 9 is out of range (must be >= 1 and <= 8)");
+    expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"initial_li_fraction\": 1}}", LMB_ERANGE,
+                 "t.json: lfp.initial_li_fraction = 1 is out of range (must be > 0 and < 1)");
+    /* the electrolyte must fill the LFP's pores too: 42.56 um x 0.4 on 10 cm2 is 17 uL */
+    expect_error_has("{\"type\": \"li-lfp\", \"area_cm2\": 10, \"electrolyte\": {\"volume_uL\": "
+                     "20}}",
+                     LMB_ERANGE, "electrolyte.volume_uL = 20 cannot fill the pores", NULL);
+    lmb_cell *c = parse_ok("{\"area_cm2\": 10, \"electrolyte\": {\"volume_uL\": 20}}");
+    lmb_cell_free(c);
+}
+
+static void test_lfp_class_radii(void **state) {
+    (void)state;
+    lmb_lfp_params p = {0};
+    p.radius_m = 50e-9;
+    p.size_spread = 0.4;
+    double R[8];
+    /* one class: the median */
+    p.size_classes = 1;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), 0);
+    assert_true(R[0] == 50e-9);
+    /* n classes at the quantiles (j + 0.5)/n: increasing, symmetric in ln R, an odd n's middle
+     * class is the median */
+    for (int n = 2; n <= 8; n++) {
+        p.size_classes = n;
+        assert_int_equal(lmb__lfp_class_radii(&p, R), 0);
+        for (int j = 0; j < n; j++) {
+            assert_true(j == 0 || R[j] > R[j - 1]);
+            assert_close(R[j] * R[n - 1 - j], 50e-9 * 50e-9, 1e-14);
+        }
+        if (n % 2)
+            assert_true(R[n / 2] == 50e-9);
+    }
+    /* 2 classes: the quartiles of the normal, z = -+0.6744897501960817 */
+    p.size_classes = 2;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), 0);
+    assert_close(R[0], 50e-9 * exp(-0.4 * 0.6744897501960817), 1e-12);
+    /* 3 classes: z(1/6) = -0.9674215661017009 */
+    p.size_classes = 3;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), 0);
+    assert_close(R[2], 50e-9 * exp(0.4 * 0.9674215661017009), 1e-12);
+    /* no spread: one size */
+    p.size_spread = 0.0;
+    p.size_classes = 5;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), 0);
+    for (int j = 0; j < 5; j++)
+        assert_true(R[j] == 50e-9);
+    /* bad input leaves R untouched */
+    R[0] = -1.0;
+    p.size_classes = 0;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), -1);
+    p.size_classes = 3;
+    p.radius_m = 0.0;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), -1);
+    p.radius_m = 50e-9;
+    p.size_spread = -0.1;
+    assert_int_equal(lmb__lfp_class_radii(&p, R), -1);
+    assert_int_equal(lmb__lfp_class_radii(NULL, R), -1);
+    assert_true(R[0] == -1.0);
+}
+
+/* Provenance of row key in cell c must equal that of row other_key in d; with same_fit = 0 the
+ * fitted_to notes may differ in wording but not in presence (a value fitted on one cell and
+ * shared with the other says so: "the coated cell's ..."). */
+static void assert_same_param_fit(const lmb_cell *c, const char *key, const lmb_cell *d,
+                                  const char *other_key, int same_fit) {
+    lmb_param_info x = {0}, y = {0};
+    int fx = 0, fy = 0;
+    for (int i = 0; i < lmb_cell_param_count(c); i++) {
+        lmb_cell_param_at(c, i, &x);
+        if ((fx = strcmp(x.key, key) == 0))
+            break;
+    }
+    for (int i = 0; i < lmb_cell_param_count(d); i++) {
+        lmb_cell_param_at(d, i, &y);
+        if ((fy = strcmp(y.key, other_key) == 0))
+            break;
+    }
+    if (!fx || !fy)
+        fail_msg("%s / %s: not a parameter of the cell", key, other_key);
+    int fit_differs = same_fit ? strcmp(x.fitted_to, y.fitted_to) != 0
+                               : (x.fitted_to[0] != '\0') != (y.fitted_to[0] != '\0');
+    if (x.value_si != y.value_si || strcmp(x.source, y.source) != 0 || fit_differs ||
+        x.is_default != y.is_default)
+        fail_msg("%s of %s differs from %s of %s", key, lmb_cell_name(c), other_key,
+                 lmb_cell_name(d));
+}
+
+static void assert_same_param(const lmb_cell *c, const char *key, const lmb_cell *d,
+                              const char *other_key) {
+    assert_same_param_fit(c, key, d, other_key, 1);
+}
+
+/* One Li side per anode and one LFP across the li-lfp presets. */
+static void test_lfp_preset_values(void **state) {
+    (void)state;
+    const char *names[2] = {"bare", "cspbcl3-2mg"};
+    lmb_cell *lfp[2] = {NULL, NULL};
+    for (int a = 0; a < 2; a++) {
+        char name[64];
+        lmb_cell *li = NULL;
+        snprintf(name, sizeof name, "li-lfp:%s", names[a]);
+        assert_int_equal(lmb_cell_load(g_ctx, name, &lfp[a]), LMB_OK);
+        snprintf(name, sizeof name, "li-li:%s", names[a]);
+        assert_int_equal(lmb_cell_load(g_ctx, name, &li), LMB_OK);
+        const lmb_params *p = lmb__cell_params(lfp[a]), *q = lmb__cell_params(li);
+        assert_int_equal(p->type, LMB_CELL_LI_LFP);
+        assert_int_equal(p->neg.coating.present, a);
+        /* the negative electrode is the li-li preset's electrode, value and provenance */
+        assert_memory_equal(&p->neg, &q->neg, sizeof p->neg);
+        assert_memory_equal(&p->separator, &q->separator, sizeof p->separator);
+        assert_true(p->short_thickness_m == q->short_thickness_m);
+        assert_true(p->T_K == q->T_K);
+        int n_neg = 0;
+        for (int i = 0; i < lmb_cell_param_count(li); i++) {
+            lmb_param_info in;
+            lmb_cell_param_at(li, i, &in);
+            int neg = strncmp(in.key, "negative.", 9) == 0;
+            n_neg += neg;
+            if (neg || strncmp(in.key, "separator.", 10) == 0 ||
+                strncmp(in.key, "numerics.", 9) == 0 ||
+                (strncmp(in.key, "electrolyte.", 12) == 0 &&
+                 strcmp(in.key, "electrolyte.volume") != 0) ||
+                strcmp(in.key, "temperature") == 0)
+                assert_same_param(lfp[a], in.key, li, in.key);
+        }
+        assert_int_equal(n_neg, a ? 27 + 19 : 27);
+        /* the Li||LFP cell of the study: 10 mm cathode discs, 30 uL, 7.55 mg/cm2 of LFP */
+        assert_close(p->area_m2, 0.785e-4, 1e-15);
+        assert_close(p->electrolyte.volume_m3, 30e-9, 1e-15);
+        assert_close(p->nominal_capacity_C_m2, 1.2835 * 36000.0, 1e-14);
+        assert_close(p->lfp.loading_kg_m2, 0.0755, 1e-15);
+        assert_int_equal(p->lfp.ocv, LMB_LFP_OCV_SAFARI2011);
+        lmb_cell_free(li);
+    }
+    /* one LFP parameter set shared by both anodes */
+    const lmb_params *p0 = lmb__cell_params(lfp[0]), *p1 = lmb__cell_params(lfp[1]);
+    assert_memory_equal(&p0->lfp, &p1->lfp, sizeof p0->lfp);
+    int n_lfp = 0;
+    for (int i = 0; i < lmb_cell_param_count(lfp[0]); i++) {
+        lmb_param_info in;
+        lmb_cell_param_at(lfp[0], i, &in);
+        if (strncmp(in.key, "lfp.", 4) == 0) {
+            assert_same_param_fit(lfp[0], in.key, lfp[1], in.key, 0);
+            n_lfp++;
+        }
+    }
+    assert_int_equal(n_lfp, 21);
+    const char *s0, *s1;
+    lmb__cell_ocv_provenance(lfp[0], &s0, NULL, NULL);
+    lmb__cell_ocv_provenance(lfp[1], &s1, NULL, NULL);
+    assert_string_equal(s0, s1);
+    /* the theoretical capacity c_max F / rho is the study's 170 mAh/g within 0.2 % */
+    double q = p0->lfp.c_max_mol_m3 * 96485.33212 / p0->lfp.density_kg_m3 / 3600.0;
+    assert_true(fabs(q - 170.0) < 0.34);
+    /* a loading variant of the coated cell changes the negative coating only */
+    lmb_cell *v = NULL;
+    assert_int_equal(lmb_cell_load(g_ctx, "li-lfp:cspbcl3-4mg", &v), LMB_OK);
+    assert_close(lmb__cell_params(v)->neg.coating.loading_kg_m2, 0.04, 1e-15);
+    assert_int_equal(lmb__cell_params(v)->pos.coating.present, 0);
+    assert_memory_equal(&lmb__cell_params(v)->lfp, &p1->lfp, sizeof p1->lfp);
+    lmb_cell_free(v);
+    lmb_cell_free(lfp[0]);
+    lmb_cell_free(lfp[1]);
 }
 
 /* ---- the object API ---- */
@@ -940,11 +1273,15 @@ static void test_copy(void **state) {
 /* The JSON written by lmb_cell_to_json reads back to the same parameters and provenance. */
 static void test_json_round_trip(void **state) {
     (void)state;
-    const char *cells[] = {"li-li:bare", "li-li:cspbcl3-2mg"};
-    for (int i = 0; i < 2; i++) {
+    const char *cells[] = {"li-li:bare",  "li-li:cspbcl3-2mg",  "li-cu:cspbcl3-2mg",
+                           "li-lfp:bare", "li-lfp:cspbcl3-2mg", "li-lfp:cspbcl3-3mg"};
+    for (int i = 0; i < (int)(sizeof cells / sizeof cells[0]); i++) {
         lmb_cell *a = NULL, *b = NULL;
         assert_int_equal(lmb_cell_load(g_ctx, cells[i], &a), LMB_OK);
-        assert_int_equal(lmb_cell_set(g_ctx, a, "positive.thickness_um", 123.456), LMB_OK);
+        int lfp = lmb__cell_params(a)->type == LMB_CELL_LI_LFP;
+        assert_int_equal(lmb_cell_set(g_ctx, a, lfp ? "lfp.radius_um" : "positive.thickness_um",
+                                      lfp ? 0.0123456 : 123.456),
+                         LMB_OK);
         char *text = NULL;
         assert_int_equal(lmb_cell_to_json(g_ctx, a, &text), LMB_OK);
         if (lmb_cell_parse(g_ctx, text, "round-trip", &b) != LMB_OK)
@@ -962,6 +1299,43 @@ static void test_json_round_trip(void **state) {
             assert_string_equal(x.is_default ? "default" : x.source, y.source);
         }
         assert_string_equal(lmb_cell_name(a), lmb_cell_name(b));
+        const lmb_params *pa = lmb__cell_params(a), *pb = lmb__cell_params(b);
+        assert_int_equal(pa->type, pb->type);
+        assert_int_equal(pa->lfp.ocv, pb->lfp.ocv);
+        assert_true(pa->lfp.thickness_m == pb->lfp.thickness_m);
+        if (lfp) {
+            const char *sa, *sb, *fa, *fb;
+            int da, db;
+            lmb__cell_ocv_provenance(a, &sa, &fa, &da);
+            lmb__cell_ocv_provenance(b, &sb, &fb, &db);
+            assert_false(da || db);
+            assert_string_equal(sa, sb);
+            assert_string_equal(fa, fb);
+        }
+        lmb_cell_free(a);
+        lmb_cell_free(b);
+    }
+    /* the OCV fit round-trips as a name, with or without provenance, and as a default */
+    const char *ocv_cells[] = {"{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"prada2013\"}}",
+                               "{\"type\": \"li-lfp\"}",
+                               "{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": "
+                               "\"prada2013\", \"fitted_to\": \"f\"}}}"};
+    for (int i = 0; i < 3; i++) {
+        lmb_cell *a = parse_ok(ocv_cells[i]), *b = NULL;
+        char *text = NULL;
+        assert_int_equal(lmb_cell_to_json(g_ctx, a, &text), LMB_OK);
+        if (lmb_cell_parse(g_ctx, text, "round-trip", &b) != LMB_OK)
+            fail_msg("%s\n%s", lmb_ctx_errmsg(g_ctx), text);
+        assert_non_null(strstr(text, "\"ocv\""));
+        assert_null(strstr(text, "\"positive\"")); /* no positive Li electrode */
+        free(text);
+        const char *sa, *sb, *fa, *fb;
+        int da, db;
+        lmb__cell_ocv_provenance(a, &sa, &fa, &da);
+        lmb__cell_ocv_provenance(b, &sb, &fb, &db);
+        assert_int_equal(lmb__cell_params(a)->lfp.ocv, lmb__cell_params(b)->lfp.ocv);
+        assert_string_equal(da ? "default" : sa, sb);
+        assert_string_equal(fa, fb);
         lmb_cell_free(a);
         lmb_cell_free(b);
     }
@@ -989,33 +1363,37 @@ static void check_no_crash(const char *text) {
 
 static void test_truncations_and_mutations(void **state) {
     (void)state;
-    char path[512];
-    snprintf(path, sizeof path, "%s/presets/li-li/cspbcl3-2mg.json", LMB_SOURCE_DIR);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    assert_true(n > 100 && n < sizeof text - 1);
-    text[n] = '\0';
-    static char buf[65536];
-    /* every truncation */
-    for (size_t k = 0; k <= n; k++) {
-        memcpy(buf, text, k);
-        buf[k] = '\0';
-        check_no_crash(buf);
-    }
-    /* byte replacements by characters that matter to JSON (fixed seed: reproducible) */
-    const char repl[] = "{}[]\",:-0e.9 tnx\\\x01\xff";
-    unsigned long seed = 12345;
-    for (int it = 0; it < 20000; it++) {
-        memcpy(buf, text, n + 1);
-        for (int m = 0; m < 3; m++) {
-            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-            size_t pos = (size_t)(seed >> 33) % n;
-            buf[pos] = repl[(seed >> 13) % (sizeof repl - 1)];
+    /* a Li||Li preset, and a Li||LFP one for the lfp section and its OCV name */
+    const char *files[2] = {"li-li/cspbcl3-2mg.json", "li-lfp/cspbcl3-2mg.json"};
+    for (int fi = 0; fi < 2; fi++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/presets/%s", LMB_SOURCE_DIR, files[fi]);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static char text[65536];
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        assert_true(n > 100 && n < sizeof text - 1);
+        text[n] = '\0';
+        static char buf[65536];
+        /* every truncation */
+        for (size_t k = 0; k <= n; k++) {
+            memcpy(buf, text, k);
+            buf[k] = '\0';
+            check_no_crash(buf);
         }
-        check_no_crash(buf);
+        /* byte replacements by characters that matter to JSON (fixed seed: reproducible) */
+        const char repl[] = "{}[]\",:-0e.9 tnx\\\x01\xff";
+        unsigned long seed = 12345;
+        for (int it = 0; it < 20000; it++) {
+            memcpy(buf, text, n + 1);
+            for (int m = 0; m < 3; m++) {
+                seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+                size_t pos = (size_t)(seed >> 33) % n;
+                buf[pos] = repl[(seed >> 13) % (sizeof repl - 1)];
+            }
+            check_no_crash(buf);
+        }
     }
 }
 
@@ -1041,6 +1419,10 @@ int main(void) {
         cmocka_unit_test(test_load_files),
         cmocka_unit_test(test_presets),
         cmocka_unit_test(test_preset_values),
+        cmocka_unit_test(test_lfp_cell),
+        cmocka_unit_test(test_lfp_errors),
+        cmocka_unit_test(test_lfp_class_radii),
+        cmocka_unit_test(test_lfp_preset_values),
         cmocka_unit_test(test_set_get),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_json_round_trip),
