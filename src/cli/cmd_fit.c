@@ -1,6 +1,6 @@
 /*
- * cmd_fit.c - `lmb fit li-li`: re-derives the fitted values of the Li||Li presets from the
- * study's measured values (src/study/targets.c), reproducibly.
+ * cmd_fit.c - `lmb fit li-li` and `lmb fit li-lfp`: re-derive the fitted values of the presets
+ * from the study's measured values (src/study/targets.c), reproducibly.
  *
  * One Li-side parameter set serves both anodes: the bare cell fixes it, and the coated cell is
  * the same Li with the CsPbCl3 coating, whose own factors are fitted to the coated cell's
@@ -19,6 +19,15 @@
  *           coating porosity       <- initial overpotential (the pores' ionic resistance sits in
  *                                     the spectrum's high-frequency intercept, not in its arcs)
  *           coating dead_factor    <- overpotential at 600 h
+ *   coated Cu  the Cu's coating dead_factor <- coated Li||Cu Adams CE (the Li||Cu cell's
+ *                                     working electrode only: Li plated into the converted
+ *                                     coating on Cu, docs/calibration.md)
+ * `lmb fit li-lfp` fits the one LFP parameter set of both Li||LFP presets on the coated cell,
+ * whose Li side and coating are those of the Li||Li fit (the li-lfp presets carry them):
+ *           lfp accessible_fraction <- formation capacity at C/10 (156 mAh/g)
+ *           lfp diffusivity         <- 1C capacity (136 mAh/g; first ten 1C cycles)
+ * The bare cell's 1C capacity then follows through its anode alone (a prediction; its formation
+ * capacity, 145 mAh/g, is not fitted: docs/model.md).
  * Everything else in the presets is a literature value or an assumption with its source. The
  * result is written as cell files with each fitted value annotated with what it was fitted to.
  */
@@ -35,11 +44,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum experiment_kind { EXP_OCV, EXP_FIRST_CYCLE, EXP_FULL, EXP_ADAMS } experiment_kind;
+typedef enum experiment_kind {
+    EXP_OCV,
+    EXP_FIRST_CYCLE,
+    EXP_FULL,
+    EXP_ADAMS,
+    EXP_LFP /* Li||LFP: the formation cycles and the first 1C cycle */
+} experiment_kind;
 
 typedef struct fit_param {
     const char *key; /* cell key with unit, also the path in the preset file */
-    int coated;      /* 0: fitted on the bare cell (and copied to the coated), 1: coated */
+    int coated;      /* 0: fitted on the bare cell (and copied to the coated), 1: coated,
+                        2: the coated Li||Cu cell's Cu electrode only (not copied) */
     lmb__target_id target;
     experiment_kind exp;
     double lo, hi; /* search bounds in the key's unit */
@@ -58,19 +74,22 @@ static const fit_param k_params[] = {
     {"electrodes.coating.exchange_current_factor", 1, LMB__T_OCV_RDIFF, EXP_OCV, 1e-3, 100.0, -1},
     {"electrodes.coating.porosity", 1, LMB__T_ETA_INITIAL, EXP_FIRST_CYCLE, 0.05, 0.9, -1},
     {"electrodes.coating.dead_factor", 1, LMB__T_ETA_600H, EXP_FULL, 1e-3, 10.0, 1},
+    {"positive.coating.dead_factor", 2, LMB__T_ADAMS_CE, EXP_ADAMS, 1e-3, 10.0, -1},
+    {"lfp.accessible_fraction", 1, LMB__T_LFP_FORMATION, EXP_LFP, 0.3, 1.0, 1},
+    {"lfp.diffusivity_cm2_s", 1, LMB__T_LFP_1C, EXP_LFP, 1e-17, 1e-11, 1},
 };
 #define N_PARAMS ((int)(sizeof k_params / sizeof k_params[0]))
 
 typedef struct fitter {
     lmb_ctx *ctx;
-    lmb_protocol *ocv, *first, *full;
+    lmb_protocol *ocv, *first, *full, *lfp;
     int runs;
     double wall;
 } fitter;
 
 static const lmb__target *target_of(const fit_param *p) {
     for (int i = 0; i < lmb__lili_target_count; i++)
-        if (lmb__lili_targets[i].id == p->target && lmb__lili_targets[i].coated == p->coated)
+        if (lmb__lili_targets[i].id == p->target && lmb__lili_targets[i].coated == (p->coated > 0))
             return &lmb__lili_targets[i];
     return NULL;
 }
@@ -88,6 +107,17 @@ static double residual(fitter *f, lmb_cell *cell, const fit_param *p, double v) 
         f->runs++;
         f->wall += w;
         return log(ad.ce / target_of(p)->value);
+    }
+    if (p->exp == EXP_LFP) {
+        lmb__lfp_outcome *o = malloc(sizeof *o);
+        lmb_status st = o ? lmb__lfp_study_parsed(f->ctx, cell, f->lfp, NULL, o) : LMB_ENOMEM;
+        double sim = st == LMB_OK ? lmb__target_lfp(target_of(p), o) : NAN;
+        if (o) {
+            f->runs++;
+            f->wall += o->wall_s;
+        }
+        free(o);
+        return sim > 0.0 ? log(sim / target_of(p)->value) : NAN;
     }
     const lmb_protocol *cyc = p->exp == EXP_FULL  ? f->full
                               : p->exp == EXP_OCV ? NULL /* the spectrum only */
@@ -187,7 +217,8 @@ static lmb_status fit_key(fitter *f, lmb_cell *cell, const char *key, double tol
 static lmb_status copy_keys(lmb_ctx *ctx, const lmb_cell *from, lmb_cell *to, int coating) {
     lmb_status st = LMB_OK;
     for (int i = 0; i < N_PARAMS && st == LMB_OK; i++) {
-        if (k_params[i].coated && !coating)
+        if ((k_params[i].coated && !coating) || k_params[i].coated == 2 ||
+            k_params[i].exp == EXP_LFP)
             continue;
         double v;
         st = lmb_cell_get(ctx, from, k_params[i].key, &v);
@@ -245,7 +276,10 @@ static int annotate(cJSON *root, const char *key, double value, const char *fitt
     return 0;
 }
 
-static int write_preset(const char *base, const char *path, lmb_cell *cell, int coated) {
+/* coated: 0 bare, 1 coated; cu: 1 for a Li||Cu cell; lfp: 1 for a Li||LFP cell (only the LFP
+ * parameters, fitted on the coated cell, are written: its Li side is the Li||Li fit's) */
+static int write_preset(const char *base, const char *path, lmb_cell *cell, int coated, int cu,
+                        int lfp) {
     char *text = cell_text(base);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     free(text);
@@ -253,17 +287,21 @@ static int write_preset(const char *base, const char *path, lmb_cell *cell, int 
         return -1;
     for (int i = 0; i < N_PARAMS; i++) {
         const fit_param *p = &k_params[i];
-        if (p->coated && !coated)
+        if ((p->exp == EXP_LFP) != lfp)
+            continue;
+        if (!lfp && ((p->coated && !coated) || (p->coated == 2 && !cu)))
             continue;
         double v;
         if (lmb_cell_get(NULL, cell, p->key, &v) != LMB_OK)
             continue;
         const lmb__target *t = target_of(p);
+        const char *whose = (p->coated > 0) == coated ? ""
+                            : coated                  ? "the bare cell's "
+                                                      : "the coated cell's ";
         char note[400];
-        snprintf(note, sizeof note,
-                 "%s%s: %s = %g %s (Juhi et al., Chem. Mater. 2025; lmb fit li-li)",
-                 p->coated == coated ? "" : "the bare cell's ", t->source, t->quantity,
-                 t->value / t->unit_scale, t->unit);
+        snprintf(note, sizeof note, "%s%s: %s = %g %s (Juhi et al., Chem. Mater. 2025; lmb fit %s)",
+                 whose, t->source, t->quantity, t->value / t->unit_scale, t->unit,
+                 lfp ? "li-lfp" : "li-li");
         annotate(root, p->key, v, note);
     }
     char *out = cJSON_Print(root);
@@ -276,9 +314,77 @@ static int write_preset(const char *base, const char *path, lmb_cell *cell, int 
     return ok ? 0 : -1;
 }
 
+/* `lmb fit li-lfp`: the LFP parameters on the coated cell, shared with the bare one. */
+static int fit_lfp(lmb_ctx *ctx, const char *outdir, const char *const lfp_cells[2]) {
+    lmb_cell *cell[2] = {NULL, NULL};
+    fitter f = {ctx, NULL, NULL, NULL, NULL, 0, 0.0};
+    int rc = LMB_EXIT_OK;
+    lmb_status st = lmb_cell_load(ctx, lfp_cells[0], &cell[0]);
+    if (st == LMB_OK)
+        st = lmb_cell_load(ctx, lfp_cells[1], &cell[1]);
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail_input(ctx, st);
+        goto out;
+    }
+    /* the formation cycles and the first ten 1C cycles of protocols/lfp-formation-1c.txt */
+    st = lmb_protocol_parse(ctx,
+                            "Repeat 3 times:\n"
+                            "    Charge at C/10 for 12 hours or until 3.6 V\n"
+                            "    Discharge at C/10 for 12 hours or until 2.5 V\n"
+                            "Repeat 10 times:\n"
+                            "    Charge at 1C for 72 minutes or until 3.6 V\n"
+                            "    Discharge at 1C for 72 minutes or until 2.5 V\n",
+                            "formation and first 10 1C cycles of protocols/lfp-formation-1c.txt",
+                            &f.lfp);
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail(ctx, st);
+        goto out;
+    }
+    printf("Fitting the Li||LFP presets to Juhi et al., Chem. Mater. 2025 (targets in "
+           "src/study/targets.c)\nLFP electrode on the CsPbCl3-coated cell (%s):\n",
+           lfp_cells[1]);
+    static const char *const keys[] = {"lfp.accessible_fraction", "lfp.diffusivity_cm2_s"};
+    for (int r = 0; r < 3 && st == LMB_OK; r++)
+        for (int i = 0; i < 2 && st == LMB_OK; i++)
+            st = fit_key(&f, cell[1], keys[i], 0.002, 12);
+    /* one LFP parameter set for both anodes */
+    for (int i = 0; i < 2 && st == LMB_OK; i++) {
+        double v;
+        st = lmb_cell_get(ctx, cell[1], keys[i], &v);
+        if (st == LMB_OK)
+            st = lmb_cell_set(ctx, cell[0], keys[i], v);
+    }
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail(ctx, st);
+        goto out;
+    }
+    if (lmb_cli_make_dir(outdir) != 0) {
+        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        rc = LMB_EXIT_FAIL;
+        goto out;
+    }
+    const char *names[2] = {"li-lfp-bare.json", "li-lfp-cspbcl3-2mg.json"};
+    for (int k = 0; k < 2; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
+        if (write_preset(lfp_cells[k], path, cell[k], k, 0, 1) != 0) {
+            fprintf(stderr, "lmb: %s: cannot write the fitted cell\n", path);
+            rc = LMB_EXIT_FAIL;
+        } else
+            printf("wrote %s\n", path);
+    }
+    printf("%d simulations in %.1f s\n", f.runs, f.wall);
+out:
+    lmb_protocol_free(f.lfp);
+    lmb_cell_free(cell[0]);
+    lmb_cell_free(cell[1]);
+    return rc;
+}
+
 int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     const char *outdir = "out/fit", *cells[2] = {"li-li:bare", "li-li:cspbcl3-2mg"};
     const char *cu_cells[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
+    const char *lfp_cells[2] = {"li-lfp:bare", "li-lfp:cspbcl3-2mg"};
     int what = -1, rounds = 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -288,18 +394,24 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
         if (took > 0) {
         } else if ((!strcmp(a, "--bare-cu") || !strcmp(a, "--coated-cu")) && i + 1 < argc) {
             cu_cells[a[2] == 'c'] = argv[++i];
+        } else if ((!strcmp(a, "--bare-lfp") || !strcmp(a, "--coated-lfp")) && i + 1 < argc) {
+            lfp_cells[a[2] == 'c'] = argv[++i];
         } else if (!strcmp(a, "--ocv-only")) {
             rounds = 0;
         } else if (!strcmp(a, "li-li") && what < 0) {
             what = 0;
+        } else if (!strcmp(a, "li-lfp") && what < 0) {
+            what = 1;
         } else {
             return lmb_cli_usage_error("fit", "unexpected argument '%s'", a);
         }
     }
     if (what < 0)
-        return lmb_cli_usage_error("fit", "missing what to fit (li-li)");
+        return lmb_cli_usage_error("fit", "missing what to fit (li-li or li-lfp)");
+    if (what == 1)
+        return fit_lfp(ctx, outdir, lfp_cells);
     lmb_cell *cell[2] = {NULL, NULL}, *cu[2] = {NULL, NULL};
-    fitter f = {ctx, NULL, NULL, NULL, 0, 0.0};
+    fitter f = {ctx, NULL, NULL, NULL, NULL, 0, 0.0};
     lmb_status st = lmb_cell_load(ctx, cells[0], &cell[0]);
     if (st == LMB_OK)
         st = lmb_cell_load(ctx, cells[1], &cell[1]);
@@ -362,12 +474,21 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     for (int r = 0; r < 3 && st == LMB_OK; r++)
         for (int i = 0; i < 3 && st == LMB_OK; i++)
             st = fit_key(&f, cell[1], ocv_coated[i], 0.005, 8);
-    /* the 600 h overpotential: dead Li under the coating. The coated Adams CE is not fitted:
-     * docs/calibration.md, "Li||Cu" */
+    /* the 600 h overpotential: dead Li under the coating */
     if (st == LMB_OK && rounds > 0)
         st = fit_key(&f, cell[1], "electrodes.coating.dead_factor", 0.01, 12);
+    /* (the coating's values on Li go to both electrodes of the Li||Cu cell: keep the Cu's) */
+    double cu_dead = 1.0;
+    if (st == LMB_OK)
+        st = lmb_cell_get(ctx, cu[1], "positive.coating.dead_factor", &cu_dead);
     if (st == LMB_OK)
         st = copy_keys(ctx, cell[1], cu[1], 1);
+    if (st == LMB_OK)
+        st = lmb_cell_set(ctx, cu[1], "positive.coating.dead_factor", cu_dead);
+    /* the coated Adams CE: dead Li of the Li plated into the coating on Cu (its own value; the
+     * Li side and the coating on Li are fixed above). docs/calibration.md, "Li||Cu" */
+    if (st == LMB_OK && rounds > 0)
+        st = fit_key(&f, cu[1], "positive.coating.dead_factor", 0.001, 12);
     if (st != LMB_OK) {
         rc = lmb_cli_fail(ctx, st);
         goto out;
@@ -384,7 +505,7 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     for (int k = 0; k < 4; k++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
-        if (write_preset(bases[k], path, fitted[k], k % 2) != 0) {
+        if (write_preset(bases[k], path, fitted[k], k % 2, k >= 2, 0) != 0) {
             fprintf(stderr, "lmb: %s: cannot write the fitted cell\n", path);
             rc = LMB_EXIT_FAIL;
         } else

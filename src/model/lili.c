@@ -253,6 +253,21 @@ double lmb__lili_li_inventory(const lmb__lili *L, const double *y, int side) {
     return y[dg->iQc] + y[dg->iQh] + y[dg->iQd] + y[dg->iQs] + y[dg->iQa] + y[L->i_qF[side]];
 }
 
+/* A li-lfp cell keeps the state layout of the Li||Li cell; the positive planar interface and
+ * its inventories, which it does not have, hold at zero: algebraic rows r = y, and the
+ * inventories (explicit ODE rows) r = y'. */
+static void trivial_positive_rows(const lmb__lili *L, const double *y, const double *yp,
+                                  double *r) {
+    const lmb__li_degradation *dg = &L->deg[LMB_SIDE_POS];
+    int alg[4] = {L->i_ie[1], L->i_iF[1], L->i_dphi[1], dg->ivf};
+    int inv[9] = {dg->iQc, dg->iQh, dg->iQd, dg->iL,    dg->iQs,
+                  dg->ixi, dg->iQa, dg->iNs, L->i_qF[1]};
+    for (int j = 0; j < 4; j++)
+        r[alg[j]] = y[alg[j]];
+    for (int j = 0; j < 9; j++)
+        r[inv[j]] = yp[inv[j]];
+}
+
 static int residual(const lmb__model *m, double t, const double *y, const double *yp, double *r) {
     (void)t;
     const lmb__lili *L = lmb__lili_of(m);
@@ -283,7 +298,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     /* reactive cells of a coating: Li/Li+ on the active surface a per volume, in parallel with
      * its double layer; the solid is the electrode's metal (phi_s = 0 or V) */
     for (int k = 0; k < n; k++) {
-        if (L->idp[k] < 0)
+        if (!(L->a[k] > 0.0))
             continue;
         const lmb__li_interface *cs = &L->coat[L->side[k]];
         double phi_s = L->side[k] == LMB_SIDE_NEG ? 0.0 : y[iV];
@@ -293,8 +308,16 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         r[L->iif[k]] = iF - lmb__li_bv(cs, L->f, dphi - iF * cs->r_sei, y[ic[k]]);
     }
 
-    /* the two planar Li interfaces */
-    for (int s = 0; s < 2; s++) {
+    /* the porous LFP positive electrode */
+    if (L->has_lfp) {
+        int rc = lmb__lfp_residual(L, y, yp, r);
+        if (rc != 0)
+            return rc;
+        trivial_positive_rows(L, y, yp, r);
+    }
+
+    /* the planar Li interfaces (the positive one unless it is the LFP electrode) */
+    for (int s = 0; s < (L->has_lfp ? 1 : 2); s++) {
         const lmb__li_degradation *dg = &L->deg[s];
         /* the interface on its present true area with its present film */
         lmb__li_interface li_now = L->li[s];
@@ -360,13 +383,19 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     /* terminal: the applied current crosses the face between the separator and the positive
      * electrode's reactive region (its planar interface when its coating is inert) */
     double I = y[iI], V = y[iV];
-    int kf = L->k_pos_face;
-    double i_sep = kf < 0 ? y[L->i_ie[1]]
-                          : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
-                                         y[ip[kf - 1]], y[ip[kf]]);
     /* a short circuit through the separator carries V / R_sh of the applied current */
     double shunt = L->shorted ? V / L->short_R_area : 0.0;
-    r[iV] = -i_sep - (I - shunt);
+    if (L->has_lfp) {
+        /* the solid current through the LFP's current collector (lfp.c) */
+        r[iV] =
+            L->lfp.sigma_eff * (V - y[L->lfp.iphs[n - 1]]) / (0.5 * M->h_m[n - 1]) - (I - shunt);
+    } else {
+        int kf = L->k_pos_face;
+        double i_sep = kf < 0 ? y[L->i_ie[1]]
+                              : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
+                                             y[ip[kf - 1]], y[ip[kf]]);
+        r[iV] = -i_sep - (I - shunt);
+    }
     switch (m->control) {
     case LMB_CONTROL_REST:
         r[iI] = I;
@@ -386,6 +415,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
 static void destroy(lmb__model *m) {
     lili_model *lm = (lili_model *)m;
     lmb__mesh_free(&lm->L.mesh);
+    lmb__lfp_region_free(&lm->L.lfp);
     free(lm->L.ic);
     free(lm->L.a);
 }
@@ -419,6 +449,36 @@ static void interface_from_params(lmb__li_interface *li, const lmb_li_params *p)
     li->anodic_share = li->cathodic_share = 1.0;
 }
 
+/* The LFP electrode at rest at its initial Li fraction: uniform particles, no current, the
+ * solid and the terminal at the open-circuit potential (the Li negative is the ground and the
+ * electrolyte potential is zero); the absent positive Li interface holds at zero. */
+static void lfp_initial_state(const lmb__lili *L, const lmb_lfp_params *p, lmb__model *m) {
+    const lmb__lfp_region *R = &L->lfp;
+    double U0 = lmb__lfp_region_ocv(R, p->initial_x);
+    for (int k = R->k0; k < L->mesh.n; k++) {
+        m->y0[L->idp[k]] = U0;
+        m->y0[R->iphs[k]] = U0;
+        m->atol[R->iphs[k]] = m->atol[L->ip[k]];
+        /* the double-layer voltage (~3.4 V) as the Li interfaces' (numerics.atol_interface): at
+         * 1e-6 relative its transient after each current step took a third of the steps */
+        m->atol[L->idp[k]] = m->atol[L->i_dphi[0]];
+        for (int j = 0; j < R->n_cls; j++) {
+            int b = R->iblk[k] + j * (1 + R->n_sh);
+            /* [A/m2] per particle surface: the current tolerance per geometric area spread
+             * over the electrode's particle surface (~1e3 m2 per m2) */
+            m->atol[b] = m->atol[L->i_iF[0]] / (R->a_tot * p->thickness_m);
+            for (int q = 0; q < R->n_sh; q++) {
+                m->y0[b + 1 + q] = p->initial_x * R->c_max;
+                m->is_diff[b + 1 + q] = 1.0;
+                m->atol[b + 1 + q] = 1e-6 * R->c_max; /* [mol/m3] */
+            }
+        }
+    }
+    m->y0[m->iV] = U0;
+    m->is_diff[L->i_dphi[1]] = 0.0;
+    m->is_diff[L->deg[1].ivf] = 0.0;
+}
+
 lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {
     *out = NULL;
     lili_model *lm = calloc(1, sizeof *lm);
@@ -434,8 +494,20 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     m->rtol = p->num.rtol;
     m->max_step_s = p->num.max_step_s;
 
-    const lmb_layer_params *layers[3] = {&p->neg.coating, &p->separator, &p->pos.coating};
-    const char *names[3] = {"negative coating", "separator", "positive coating"};
+    /* a li-lfp cell: the porous LFP electrode takes the place of the positive coating */
+    L->has_lfp = p->type == LMB_CELL_LI_LFP;
+    lmb_layer_params lfp_layer = {0};
+    if (L->has_lfp) {
+        lfp_layer.present = 1;
+        lfp_layer.thickness_m = p->lfp.thickness_m;
+        lfp_layer.porosity = p->lfp.porosity;
+        lfp_layer.bruggeman = p->lfp.bruggeman;
+        lfp_layer.cells = p->lfp.cells;
+    }
+    const lmb_layer_params *layers[3] = {&p->neg.coating, &p->separator,
+                                         L->has_lfp ? &lfp_layer : &p->pos.coating};
+    const char *names[3] = {"negative coating", "separator",
+                            L->has_lfp ? "LFP electrode" : "positive coating"};
     lmb_status st = lmb__mesh_build(ctx, layers, names, 3, p->num.mesh_ratio, &L->mesh);
     if (st != LMB_OK) {
         free(lm);
@@ -452,27 +524,36 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     interface_from_params(&L->li[1], &p->pos);
 
     const int n = L->mesh.n;
-    L->ic = malloc(5 * (size_t)n * sizeof(int));
+    if (L->has_lfp &&
+        (st = lmb__lfp_region_init(ctx, &L->lfp, &p->lfp, n - p->lfp.cells)) != LMB_OK) {
+        lmb__model_free(m);
+        return st;
+    }
+    L->ic = malloc(7 * (size_t)n * sizeof(int));
     L->a = calloc((size_t)n, sizeof(double));
     if (!L->ic || !L->a) {
-        free(L->a);
-        lmb__model_free(m);
+        lmb__model_free(m); /* (destroy frees L->a) */
         LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for %d cells", n);
     }
     L->ip = L->ic + n;
     L->idp = L->ic + 2 * n;
     L->iif = L->ic + 3 * n;
     L->side = L->ic + 4 * n;
+    L->lfp.iphs = L->ic + 5 * n;
+    L->lfp.iblk = L->ic + 6 * n;
     /* which cells belong to a reactive coating, and their active area per volume */
     const lmb_li_params *el[2] = {&p->neg, &p->pos};
     int n_coat[2];
     for (int sd = 0; sd < 2; sd++) {
         const lmb_layer_params *c = &el[sd]->coating;
-        n_coat[sd] = c->present ? c->cells : 0;
+        n_coat[sd] = c->present && !(sd == LMB_SIDE_POS && L->has_lfp) ? c->cells : 0;
         coating_interface(&L->coat[sd], el[sd]);
     }
     for (int k = 0; k < n; k++) {
-        int sd = k < n_coat[0] ? LMB_SIDE_NEG : k >= n - n_coat[1] ? LMB_SIDE_POS : -1;
+        int sd = k < n_coat[0]                  ? LMB_SIDE_NEG
+                 : k >= n - n_coat[1]           ? LMB_SIDE_POS
+                 : L->has_lfp && k >= L->lfp.k0 ? LMB_SIDE_POS
+                                                : -1;
         L->side[k] = sd;
         const lmb_layer_params *c = sd >= 0 ? &el[sd]->coating : NULL;
         if (c && c->active_fraction > 0.0)
@@ -496,10 +577,15 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->i_iF[0] = idx++;
     L->i_ie[0] = idx++;
     for (int k = 0; k < n; k++) {
+        int in_lfp = L->has_lfp && k >= L->lfp.k0;
         L->ic[k] = idx++;
         L->ip[k] = idx++;
-        L->idp[k] = L->a[k] > 0.0 ? idx++ : -1;
+        L->idp[k] = L->a[k] > 0.0 || in_lfp ? idx++ : -1;
         L->iif[k] = L->a[k] > 0.0 ? idx++ : -1;
+        L->lfp.iphs[k] = in_lfp ? idx++ : -1;
+        L->lfp.iblk[k] = in_lfp ? idx : -1;
+        if (in_lfp)
+            idx += L->lfp.n_cls * (1 + L->lfp.n_sh);
     }
     L->i_ie[1] = idx++;
     L->i_iF[1] = idx++;
@@ -543,8 +629,9 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         if (L->idp[k] >= 0) {
             m->is_diff[L->idp[k]] = 1.0;
             m->atol[L->idp[k]] = num->atol_phi;
-            m->atol[L->iif[k]] = num->atol_i;
         }
+        if (L->iif[k] >= 0)
+            m->atol[L->iif[k]] = num->atol_i;
     }
     for (int sd = 0; sd < 2; sd++) {
         lmb__li_degradation *dg = &L->deg[sd];
@@ -566,9 +653,12 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->x_film = dg->x_mossy = dg->x_sei = dg->x_dead = dg->x_i0 = 1.0;
         dg->eps_film = LMB__EPS0 * e->sei_permittivity;
         dg->f_pit = e->pit_fraction;
-        /* the electrolyte budget: each electrode draws on half of it (a shared inventory would
-         * couple the two ends of the state vector and destroy the band; the cell is symmetric) */
-        double V_half = 0.5 * p->electrolyte.volume_m3 / p->area_m2;
+        /* the electrolyte budget: each Li electrode draws on half of it (a shared inventory
+         * would couple the two ends of the state vector and destroy the band; the cell is
+         * symmetric); in a li-lfp cell the Li negative is the only consumer and draws on all of
+         * it, and the liquid must also fill the LFP electrode's pores */
+        double share = L->has_lfp ? 1.0 : 0.5;
+        double V_half = share * p->electrolyte.volume_m3 / p->area_m2;
         double x_fec = p->electrolyte.fec_fraction;
         dg->nu_sol = e->sei_solvent_per_li;
         dg->n_fec0 = x_fec * V_half / LMB__FEC_MOLAR_VOLUME;
@@ -577,7 +667,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         dg->V_liquid0 = V_half;
         /* FEC goes first; the mean molar volume of what is consumed is taken as the solvent's */
         dg->V_sol = x_fec * LMB__FEC_MOLAR_VOLUME + (1.0 - x_fec) * LMB__DEC_MOLAR_VOLUME;
-        double V_sep = 0.5 * p->separator.thickness_m * p->separator.porosity;
+        double V_sep = share * p->separator.thickness_m * p->separator.porosity +
+                       (L->has_lfp ? p->lfp.thickness_m * p->lfp.porosity : 0.0);
         dg->V_pores0 =
             V_sep + (e->coating.present ? e->coating.thickness_m * e->coating.porosity : 0.0);
         if (ct->present) {
@@ -624,6 +715,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     m->atol[m->iQ] = num->atol_i * 1.0;
     m->is_diff[m->iE] = 1.0;
     m->atol[m->iE] = num->atol_i * 1.0; /* [J/m2]: ~1 V times the charge tolerance */
+    if (L->has_lfp)
+        lfp_initial_state(L, &p->lfp, m);
     m->control = LMB_CONTROL_REST;
     *out = m;
     return LMB_OK;

@@ -11,6 +11,33 @@
 #include "model/li_metal.h"
 #include "model/mesh.h"
 #include "model/model.h"
+#include "model/params.h"
+#include "model/sphere.h"
+
+#define LMB__LFP_CLASSES_MAX 8
+
+/*
+ * The porous LiFePO4 positive electrode of a li-lfp cell (PHYSICS.md s6; lfp.c): cells k0..n-1
+ * of the mesh. Per cell k, after the electrolyte's c_k and phi_k: the double-layer voltage
+ * dphi_k = phis_k - phi_k, the solid potential phis_k and, per particle class j, a block
+ * [iF, c_0 .. c_{shells-1}] (Faradaic current per particle surface [A/m2], shell
+ * concentrations [mol/m3]) starting at iblk[k] + j (1 + shells).
+ */
+typedef struct lmb__lfp_region {
+    int k0;          /* first cell of the electrode */
+    int n_cls, n_sh; /* particle classes, shells per particle */
+    lmb__sphere_mesh sph[LMB__LFP_CLASSES_MAX];
+    double a[LMB__LFP_CLASSES_MAX];     /* [1/m] particle surface per electrode volume */
+    double eps_s[LMB__LFP_CLASSES_MAX]; /* [1] volume fraction of accessible LFP per class */
+    double a_tot;                       /* [1/m] sum of a */
+    double c_max;                       /* [mol/m3] */
+    double D_s;                         /* [m2/s] */
+    double i0_ref, c_ref;               /* [A/m2], [mol/m3] */
+    double cdl;                         /* [F/m2] per particle surface */
+    double sigma_eff;                   /* [S/m] solid conductivity with its Bruggeman factor */
+    int ocv;                            /* lmb__lfp_ocv_kind */
+    int *iphs, *iblk;                   /* per mesh cell, -1 outside the electrode */
+} lmb__lfp_region;
 
 enum { LMB_SIDE_NEG = 0, LMB_SIDE_POS = 1 };
 
@@ -80,6 +107,8 @@ typedef struct lmb__lili {
     double short_R_area;       /* [ohm m2] the short's resistance times the area */
     int shorted;               /* 1 once the layers have bridged the separator (latched) */
     int i_V;                   /* terminal voltage (copy of the model's iV) */
+    int has_lfp;               /* 1: the positive is the porous LFP electrode (li-lfp) */
+    lmb__lfp_region lfp;
 } lmb__lili;
 
 /* Builds the Li||Li model from validated parameters. */
@@ -112,6 +141,25 @@ double lmb__lili_li_availability(const lmb__lili *L, const double *y, int side);
 
 /* True-area factor of a side at state y. */
 double lmb__lili_area_factor(const lmb__lili *L, const double *y, int side);
+
+/* Li in the LFP solid per geometric area as charge [C/m2], and its mean Li fraction x [1]
+ * over the accessible particles (0 and NaN without an LFP electrode). */
+double lmb__lili_lfp_li(const lmb__lili *L, const double *y);
+double lmb__lili_lfp_x(const lmb__lili *L, const double *y);
+
+/* Charge on the double layers of the LFP particles, sum h a C_dl dphi [C/m2] (0 without). The
+ * LFP's Li plus the charge passed minus this is constant: Li leaves the particles only as the
+ * Faradaic share of the current (the conservation test). */
+double lmb__lili_lfp_dl_charge(const lmb__lili *L, const double *y);
+
+/* lfp.c: builds the region for cells k0.. of an already built mesh (states not yet indexed),
+ * and its residual rows (adds the Faradaic and double-layer source to the electrolyte charge
+ * rows r[ip[k]], writes the rest; returns > 0 if a surface Li fraction leaves (0, 1)). */
+lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p, int k0);
+void lmb__lfp_region_free(lmb__lfp_region *R);
+int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, double *r);
+/* Open-circuit potential of the electrode at Li fraction x [V]. */
+double lmb__lfp_region_ocv(const lmb__lfp_region *R, double x);
 
 /* Ohmic resistance of the electrolyte path per area, sum of h/kappa_eff [ohm m2]. */
 double lmb__lili_ohmic_area_resistance(const lmb__lili *L);

@@ -259,7 +259,8 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     lmb_status st = LMB_OK;
     switch (p->type) {
     case LMB_CELL_LI_LI:
-    case LMB_CELL_LI_CU: /* the same model: its positive electrode is Cu (lmb_li_params.is_cu) */
+    case LMB_CELL_LI_CU:  /* the same model: its positive electrode is Cu (lmb_li_params.is_cu) */
+    case LMB_CELL_LI_LFP: /* ... or the porous LFP electrode (lfp.c) */
         st = lmb__lili_create(ctx, p, &sim->model);
         break;
     default:

@@ -54,6 +54,35 @@ lmb_status lmb__lili_study(lmb_ctx *ctx, const lmb_cell *cell, const char *ocv_p
 lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
                            const char *out_dir, lmb_adams_result *out, double *wall_s);
 
+/*
+ * A Li||LFP experiment: the protocol (formation and 1C cycling, or the rate test) on a fresh
+ * simulation of a li-lfp cell. Capacities are per gram of LiFePO4 (the cell's lfp.loading), as
+ * the study reports them. With out_dir the timeseries.bdf.csv and cycles.csv are written there.
+ * A solver failure is an outcome (error set), as for Li||Li.
+ */
+#define LMB__LFP_MAX_CYCLES 512
+typedef struct lmb__lfp_outcome {
+    int cycles;                                  /* cycles with a discharge */
+    double discharge_mAh_g[LMB__LFP_MAX_CYCLES]; /* per cycle, from cycle 1 */
+    double charge_mAh_g[LMB__LFP_MAX_CYCLES];
+    double li_drift;  /* relative drift of the cell's Li (metal + LFP solid) */
+    double fec_share; /* FEC left at the end [1] */
+    double dead_layer_m;
+    lmb_run_end end;
+    double t_end_s;
+    double wall_s;
+    long ida_steps, res_evals;
+    char error[512];
+} lmb__lfp_outcome;
+
+lmb_status lmb__lfp_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
+                          const char *out_dir, lmb__lfp_outcome *out);
+lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *proto,
+                                 const char *out_dir, lmb__lfp_outcome *out);
+
+/* Discharge capacity of cycle c (from 1) [mAh/g], NaN if the run did not reach it. */
+double lmb__lfp_discharge(const lmb__lfp_outcome *o, int c);
+
 /* The same with parsed protocols (pocv may be NULL; pcyc NULL runs the OCV protocol only). */
 lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *pocv,
                                   const lmb_protocol *pcyc, const char *out_dir,
@@ -67,13 +96,16 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
  * only in the "measured" column of the comparison table, never as a simulated value.
  */
 typedef enum lmb__target_id {
-    LMB__T_OCV_RSEI = 0, /* ohm: width of the OCV spectrum's high-frequency arc, 0.502 cm2 */
-    LMB__T_OCV_RDIFF,    /* ohm: what the low-frequency features add */
-    LMB__T_ETA_INITIAL,  /* V: overpotential of cycle 1 at 1 mA/cm2 */
-    LMB__T_RISE_ONSET,   /* s: start of the overpotential rise (bare) */
-    LMB__T_SHORT,        /* s: time to short (bare) */
-    LMB__T_ETA_600H,     /* V: overpotential at 600 h (coated) */
-    LMB__T_ADAMS_CE,     /* 1: Li||Cu Adams CE with one preconditioning cycle */
+    LMB__T_OCV_RSEI = 0,  /* ohm: width of the OCV spectrum's high-frequency arc, 0.502 cm2 */
+    LMB__T_OCV_RDIFF,     /* ohm: what the low-frequency features add */
+    LMB__T_ETA_INITIAL,   /* V: overpotential of cycle 1 at 1 mA/cm2 */
+    LMB__T_RISE_ONSET,    /* s: start of the overpotential rise (bare) */
+    LMB__T_SHORT,         /* s: time to short (bare) */
+    LMB__T_ETA_600H,      /* V: overpotential at 600 h (coated) */
+    LMB__T_ADAMS_CE,      /* 1: Li||Cu Adams CE with one preconditioning cycle */
+    LMB__T_LFP_FORMATION, /* C/kg: Li||LFP discharge capacity of the first C/10 cycle */
+    LMB__T_LFP_1C,        /* C/kg: Li||LFP 1C capacity, mean of the first ten 1C cycles */
+    LMB__T_LFP_RETENTION, /* 1: Li||LFP discharge capacity of the n-th 1C cycle / the 1C one */
     LMB__T_COUNT
 } lmb__target_id;
 
@@ -81,7 +113,7 @@ typedef struct lmb__target {
     lmb__target_id id;
     int coated;           /* 0 bare, 1 CsPbCl3 2 mg/cm2 */
     double value;         /* SI */
-    double tolerance;     /* relative, the issue's acceptance bound */
+    double tolerance;     /* relative, the issue's acceptance bound; NaN: reported, not fitted */
     const char *quantity; /* "OCV R_SEI" */
     const char *unit;     /* display unit */
     double unit_scale;    /* SI value / unit_scale = display value */
@@ -94,11 +126,29 @@ extern const int lmb__lili_target_count;
 /* The simulated value of a target from an outcome (NaN when the run did not produce it). */
 double lmb__target_simulated(const lmb__target *t, const lmb__lili_outcome *o);
 
-/* Everything a target can be read from: the Li||Li outcome and the Li||Cu Adams CE (NaN if not
- * run). */
+/* The 1C cycles after which the study gives the retention: 150 (bare), 250 (coated). */
+int lmb__lfp_retention_cycles(int coated);
+
+/* Everything a target can be read from: the Li||Li outcome, the Li||Cu Adams CE (NaN if not
+ * run) and the Li||LFP formation and 1C cycling (NULL if not run). */
 typedef struct lmb__study_outcome {
     lmb__lili_outcome lili;
     double adams_ce; /* [1] */
+    const lmb__lfp_outcome *lfp;
 } lmb__study_outcome;
 
+/* Formation cycles of the Li||LFP protocol before its 1C cycling. */
+#define LMB__LFP_FORMATION_CYCLES 3
+/* The study's 1C capacities are plateau values ("~136 mAh/g, stable", "~130 mAh/g,
+ * fluctuating"): lmb reads them as the mean discharge capacity of the first ten 1C cycles, which
+ * also passes over the first 1C cycle's transient from the fully lithiated end of formation. */
+#define LMB__LFP_INITIAL_1C_CYCLES 10
+
+/* That mean [mAh/g]; NaN if the run did not reach it. */
+double lmb__lfp_initial_1c(const lmb__lfp_outcome *o);
+
 double lmb__target_value(const lmb__target *t, const lmb__study_outcome *o);
+
+/* The simulated value of a Li||LFP target from a formation-and-1C outcome (SI; NaN if the run
+ * did not reach it). */
+double lmb__target_lfp(const lmb__target *t, const lmb__lfp_outcome *o);

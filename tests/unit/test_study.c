@@ -95,14 +95,39 @@ static void test_targets(void **state) {
         case LMB__T_ADAMS_CE: {
             /* a Li||Cu quantity: not in the Li||Li outcome, read from the study outcome */
             assert_true(isnan(v));
-            lmb__study_outcome so = {o, 0.97};
+            lmb__study_outcome so = {o, 0.97, NULL};
             assert_true(lmb__target_value(t, &so) == 0.97);
+            break;
+        }
+        case LMB__T_LFP_FORMATION:
+        case LMB__T_LFP_1C:
+        case LMB__T_LFP_RETENTION: {
+            /* a Li||LFP quantity, read from the study outcome: a record whose n-th cycle
+             * discharges 100 + n mAh/g */
+            assert_true(isnan(v));
+            static lmb__lfp_outcome lo;
+            lo.cycles = 300;
+            for (int c = 0; c < lo.cycles; c++)
+                lo.discharge_mAh_g[c] = 101.0 + c;
+            lmb__study_outcome so = {o, NAN, &lo};
+            double first10 = 104.0 + 4.5; /* cycles 4..13: mean 108.5 */
+            double want = t->id == LMB__T_LFP_FORMATION ? 101.0 * 3600.0
+                          : t->id == LMB__T_LFP_1C
+                              ? first10 * 3600.0
+                              : (100.0 + 3 + (t->coated ? 250 : 150)) / first10;
+            assert_true(fabs(lmb__target_value(t, &so) - want) < 1e-12 * want);
+            so.lfp = NULL; /* not run */
+            assert_true(isnan(lmb__target_value(t, &so)));
             break;
         }
         default:
             fail();
         }
-        assert_true(t->value > 0.0 && t->tolerance > 0.0 && t->tolerance < 1.0);
+        /* the bare Li||LFP formation capacity is reported, not fitted: no tolerance */
+        if (t->id == LMB__T_LFP_FORMATION && !t->coated)
+            assert_true(isnan(t->tolerance));
+        else
+            assert_true(t->value > 0.0 && t->tolerance > 0.0 && t->tolerance < 1.0);
         seen |= 1 << t->id;
     }
     assert_int_equal(seen, (1 << LMB__T_COUNT) - 1);

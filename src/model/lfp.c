@@ -1,0 +1,162 @@
+/*
+ * lfp.c - the porous LiFePO4 positive electrode of a li-lfp cell (PHYSICS.md section 6), the
+ * region of cells k0 .. n-1 of the Li-metal cell model (lili.c), in the Newman tradition:
+ *
+ *   electrolyte (lili.c's rows, with the source of this file):
+ *     i_{k+1/2} - i_{k-1/2} = h_k sum_j a_j iF_j + h_k a C_dl d(dphi_k)/dt
+ *   solid (Ohm's law, sigma_eff = sigma (1 - eps)^b; no current into the separator, the applied
+ *   current I through the current collector at x = L):
+ *     is_{k+1/2} - is_{k-1/2} = -(h_k sum_j a_j iF_j + h_k a C_dl d(dphi_k)/dt),
+ *     is_{k+1/2} = -sigma_eff (phis_{k+1} - phis_k) / (h_k/2 + h_{k+1}/2)
+ *   double layer: dphi_k = phis_k - phi_k, on the whole particle surface a = sum_j a_j
+ *   kinetics per class j (Butler-Volmer, alpha = 0.5; anodic iF > 0 delithiates):
+ *     iF_j = i0 (exp(f eta / 2) - exp(-f eta / 2)),  eta = dphi_k - U(x_s),
+ *     i0 = i0_ref (c_k / c_ref)^0.5 (x_s (1 - x_s) / 0.25)^0.5,  x_s = c_s / c_max
+ *   solid diffusion (sphere.h): the particle loses iF_j / F per surface area.
+ * Particle classes j: equal volumes at the quantiles of a log-normal radius distribution
+ * (lmb__lfp_class_radii), a_j = 3 eps_j / R_j with eps_j the class's share of the accessible
+ * LFP volume fraction. The inaccessible share of the LFP (isolated particles) takes no part.
+ *
+ * The terminal row (lili.c) closes the solid at the collector:
+ *   sigma_eff (V - phis_{n-1}) / (h_{n-1}/2) = I - (shunt),
+ * so that V couples only to the last cell and the Jacobian stays banded (half-bandwidth about
+ * one cell's block, 4 + classes (1 + shells) states).
+ *
+ * Scaling: the shell rows are divided by the particle volume (per 4 pi), R^3/3, so that they
+ * read in mol/(m3 s) like the electrolyte's; without it they are ~1e-23 of the charge rows and
+ * KLU's pivoting sees them as near-zero.
+ */
+#include "model/lfp_ocv.h"
+#include "model/lili.h"
+
+#include "core/ctx_internal.h"
+#include "lmb/units.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define LMB__LFP_X_SLACK 1e-2  /* [1] overshoot of a surface Li fraction that is retried */
+#define LMB__LFP_X_EDGE  1e-12 /* [1] closest approach to x = 0 or 1 in the kinetics */
+
+lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p, int k0) {
+    R->k0 = k0;
+    R->n_cls = p->size_classes;
+    R->n_sh = p->shells;
+    if (R->n_cls < 1 || R->n_cls > LMB__LFP_CLASSES_MAX)
+        LMB__FAIL(ctx, LMB_ERANGE, "lfp.size_classes = %d: must be 1 to %d", R->n_cls,
+                  LMB__LFP_CLASSES_MAX);
+    double radii[LMB__LFP_CLASSES_MAX];
+    if (lmb__lfp_class_radii(p, radii) != 0)
+        LMB__FAIL(ctx, LMB_ERANGE, "lfp: the particle-size classes could not be formed");
+    /* LFP volume fraction of the electrode, of which the accessible share takes part */
+    double eps_lfp = p->loading_kg_m2 / p->density_kg_m3 / p->thickness_m;
+    double eps_acc = p->accessible_fraction * eps_lfp;
+    R->a_tot = 0.0;
+    for (int j = 0; j < R->n_cls; j++) {
+        lmb_status st = lmb__sphere_mesh_build(ctx, R->n_sh, radii[j], &R->sph[j]);
+        if (st != LMB_OK) {
+            lmb__lfp_region_free(R);
+            return st;
+        }
+        R->eps_s[j] = eps_acc / R->n_cls;
+        R->a[j] = 3.0 * R->eps_s[j] / radii[j];
+        R->a_tot += R->a[j];
+    }
+    R->c_max = p->c_max_mol_m3;
+    R->D_s = p->D_s_m2_s;
+    R->i0_ref = p->i0_ref_A_m2;
+    R->c_ref = p->c_ref_mol_m3;
+    R->cdl = p->cdl_F_m2;
+    R->sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, p->bruggeman);
+    R->ocv = p->ocv;
+    return LMB_OK;
+}
+
+void lmb__lfp_region_free(lmb__lfp_region *R) {
+    for (int j = 0; j < LMB__LFP_CLASSES_MAX; j++)
+        lmb__sphere_mesh_free(&R->sph[j]);
+}
+
+double lmb__lfp_region_ocv(const lmb__lfp_region *R, double x) {
+    return lmb__lfp_ocv((lmb__lfp_ocv_kind)R->ocv, x, NULL);
+}
+
+int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, double *r) {
+    const lmb__lfp_region *R = &L->lfp;
+    const lmb__mesh *M = &L->mesh;
+    const int n = M->n, stride = 1 + R->n_sh;
+    double is_left = 0.0; /* solid current through the left face of cell k (+x) */
+    for (int k = R->k0; k < n; k++) {
+        const double h = M->h_m[k];
+        const double ce = y[L->ic[k]], dphi = y[L->idp[k]];
+        double src = 0.0; /* Faradaic current per electrode volume [A/m3] */
+        for (int j = 0; j < R->n_cls; j++) {
+            const lmb__sphere_mesh *S = &R->sph[j];
+            const int b = L->lfp.iblk[k] + j * stride;
+            const double iF = y[b];
+            const double jn = iF / LMB_FARADAY; /* [mol/(m2 s)] out of the particle */
+            double xs = lmb__sphere_surface(S, R->D_s, y + b + 1, jn) / R->c_max;
+            if (!(xs > -LMB__LFP_X_SLACK && xs < 1.0 + LMB__LFP_X_SLACK))
+                return 1; /* recoverable: a smaller step keeps the surface inside [0, 1] */
+            /* Newton's iterates may overshoot the full or empty particle slightly near the end
+             * of a discharge, where i0 ~ (1 - x)^0.5 vanishes: evaluate at the nearest point
+             * inside (converged states stay inside: the voltage limits end the step first) */
+            xs = fmin(fmax(xs, LMB__LFP_X_EDGE), 1.0 - LMB__LFP_X_EDGE);
+            double U = lmb__lfp_ocv((lmb__lfp_ocv_kind)R->ocv, xs, NULL);
+            double i0 = R->i0_ref * sqrt(ce / R->c_ref) * sqrt(4.0 * xs * (1.0 - xs));
+            double e = 0.5 * L->f * (dphi - U);
+            r[b] = iF - i0 * (exp(e) - exp(-e));
+            lmb__sphere_residual(S, R->D_s, y + b + 1, yp + b + 1, jn, r + b + 1);
+            for (int q = 0; q < R->n_sh; q++)
+                r[b + 1 + q] /= S->vol_sum;
+            src += R->a[j] * iF;
+        }
+        double div = h * (src + R->a_tot * R->cdl * yp[L->idp[k]]); /* [A/m2] */
+        r[L->ip[k]] -= div;
+        r[L->idp[k]] = dphi - (y[R->iphs[k]] - y[L->ip[k]]);
+        /* the solid current leaving through the right face: to the next cell, or, from the last,
+         * the current collector (its row is the terminal's, in lili.c) */
+        double is_right = 0.0;
+        if (k + 1 < n)
+            is_right =
+                -R->sigma_eff * (y[R->iphs[k + 1]] - y[R->iphs[k]]) / (0.5 * (h + M->h_m[k + 1]));
+        else
+            is_right = -R->sigma_eff * (y[L->i_V] - y[R->iphs[k]]) / (0.5 * h);
+        r[R->iphs[k]] = is_right - is_left + div;
+        is_left = is_right;
+    }
+    return 0;
+}
+
+double lmb__lili_lfp_li(const lmb__lili *L, const double *y) {
+    if (!L->has_lfp)
+        return 0.0;
+    const lmb__lfp_region *R = &L->lfp;
+    double s = 0.0;
+    for (int k = R->k0; k < L->mesh.n; k++)
+        for (int j = 0; j < R->n_cls; j++) {
+            int b = R->iblk[k] + j * (1 + R->n_sh);
+            s += L->mesh.h_m[k] * R->eps_s[j] * lmb__sphere_mean(&R->sph[j], y + b + 1);
+        }
+    return s * LMB_FARADAY;
+}
+
+double lmb__lili_lfp_x(const lmb__lili *L, const double *y) {
+    if (!L->has_lfp)
+        return NAN;
+    const lmb__lfp_region *R = &L->lfp;
+    double vol = 0.0;
+    for (int k = R->k0; k < L->mesh.n; k++)
+        for (int j = 0; j < R->n_cls; j++)
+            vol += L->mesh.h_m[k] * R->eps_s[j];
+    return lmb__lili_lfp_li(L, y) / (LMB_FARADAY * R->c_max * vol);
+}
+
+double lmb__lili_lfp_dl_charge(const lmb__lili *L, const double *y) {
+    if (!L->has_lfp)
+        return 0.0;
+    double q = 0.0;
+    for (int k = L->lfp.k0; k < L->mesh.n; k++)
+        q += L->mesh.h_m[k] * L->lfp.a_tot * L->lfp.cdl * y[L->idp[k]];
+    return q;
+}
