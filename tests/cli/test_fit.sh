@@ -33,6 +33,25 @@ for k in negative.coating.film_factor negative.coating.exchange_current_factor \
     check $k li-li:cspbcl3-2mg "$tmp/fit/cspbcl3-2mg.json"
 done
 
+# the LFP fit (6 simulations from the presets): both presets, one LFP set, the fitted values
+# within 1 % of the presets' (the fit stops within 0.2 % of each capacity)
+if ! "$lmb" fit li-lfp -o "$tmp/fitlfp" > "$tmp/stdout" 2> "$tmp/stderr"; then
+    fail "lmb fit li-lfp exited non-zero: $(cat "$tmp/stderr")"
+fi
+cat "$tmp/stdout"
+for f in bare cspbcl3-2mg; do
+    "$lmb" params check "$tmp/fitlfp/li-lfp-$f.json" > /dev/null 2>&1 || fail "li-lfp-$f.json does not load"
+    grep -q '"fitted_to"' "$tmp/fitlfp/li-lfp-$f.json" || fail "li-lfp-$f.json has no fitted_to"
+    for k in lfp.accessible_fraction lfp.diffusivity; do
+        a=$(value $k li-lfp:$f)
+        b=$(value $k "$tmp/fitlfp/li-lfp-$f.json")
+        awk -v a="$a" -v b="$b" 'BEGIN { d = (b - a) / a; exit !(a != "" && d < 0.01 && d > -0.01) }' \
+            || fail "$k of li-lfp:$f: preset $a, re-derived $b"
+    done
+done
+cmp -s <(value lfp.diffusivity "$tmp/fitlfp/li-lfp-bare.json") \
+    <(value lfp.diffusivity "$tmp/fitlfp/li-lfp-cspbcl3-2mg.json") || fail "two LFP sets"
+
 "$lmb" fit > /dev/null 2>&1
 [ $? -eq 2 ] || fail "lmb fit without what to fit must exit 2"
 "$lmb" fit li-li --bare no-such.json > /dev/null 2> "$tmp/err"
