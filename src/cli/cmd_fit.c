@@ -314,6 +314,27 @@ static int write_preset(const char *base, const char *path, lmb_cell *cell, int 
     return ok ? 0 : -1;
 }
 
+/* Writes the fitted cells as DIR/names[k] from the files of bases[k] (coated: odd k; a Li||Cu
+ * cell: k >= 2 unless lfp). Returns the exit code. */
+static int write_presets(const char *outdir, int n, const char *const names[],
+                         const char *const bases[], lmb_cell *const cells[], int lfp) {
+    if (lmb_cli_make_dir(outdir) != 0) {
+        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        return LMB_EXIT_FAIL;
+    }
+    int rc = LMB_EXIT_OK;
+    for (int k = 0; k < n; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
+        if (write_preset(bases[k], path, cells[k], k % 2, !lfp && k >= 2, lfp) != 0) {
+            fprintf(stderr, "lmb: %s: cannot write the fitted cell\n", path);
+            rc = LMB_EXIT_FAIL;
+        } else
+            printf("wrote %s\n", path);
+    }
+    return rc;
+}
+
 /* `lmb fit li-lfp`: the LFP parameters on the coated cell, shared with the bare one. */
 static int fit_lfp(lmb_ctx *ctx, const char *outdir, const char *const lfp_cells[2]) {
     lmb_cell *cell[2] = {NULL, NULL};
@@ -358,21 +379,8 @@ static int fit_lfp(lmb_ctx *ctx, const char *outdir, const char *const lfp_cells
         rc = lmb_cli_fail(ctx, st);
         goto out;
     }
-    if (lmb_cli_make_dir(outdir) != 0) {
-        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        rc = LMB_EXIT_FAIL;
-        goto out;
-    }
     const char *names[2] = {"li-lfp-bare.json", "li-lfp-cspbcl3-2mg.json"};
-    for (int k = 0; k < 2; k++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
-        if (write_preset(lfp_cells[k], path, cell[k], k, 0, 1) != 0) {
-            fprintf(stderr, "lmb: %s: cannot write the fitted cell\n", path);
-            rc = LMB_EXIT_FAIL;
-        } else
-            printf("wrote %s\n", path);
-    }
+    rc = write_presets(outdir, 2, names, lfp_cells, cell, 1);
     printf("%d simulations in %.1f s\n", f.runs, f.wall);
 out:
     lmb_protocol_free(f.lfp);
@@ -493,24 +501,11 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
         rc = lmb_cli_fail(ctx, st);
         goto out;
     }
-    if (lmb_cli_make_dir(outdir) != 0) {
-        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        rc = LMB_EXIT_FAIL;
-        goto out;
-    }
     const char *names[4] = {"bare.json", "cspbcl3-2mg.json", "li-cu-bare.json",
                             "li-cu-cspbcl3-2mg.json"};
     const char *bases[4] = {cells[0], cells[1], cu_cells[0], cu_cells[1]};
     lmb_cell *fitted[4] = {cell[0], cell[1], cu[0], cu[1]};
-    for (int k = 0; k < 4; k++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", outdir, names[k]);
-        if (write_preset(bases[k], path, fitted[k], k % 2, k >= 2, 0) != 0) {
-            fprintf(stderr, "lmb: %s: cannot write the fitted cell\n", path);
-            rc = LMB_EXIT_FAIL;
-        } else
-            printf("wrote %s\n", path);
-    }
+    rc = write_presets(outdir, 4, names, bases, fitted, 0);
     printf("%d simulations in %.1f s\n", f.runs, f.wall);
 out:
     lmb_protocol_free(f.ocv);

@@ -9,17 +9,11 @@
 #include "model/cell_internal.h"
 #include "model/lili.h"
 #include "solver/solver_internal.h"
+#include "study/study_internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /*
  * The Li that a Li||LFP cell conserves [C/m2]: the negative's inventory (metal, mossy, dead, SEI
@@ -53,7 +47,7 @@ lmb_status lmb__lfp_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protoc
 lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *proto,
                                  const char *out_dir, lmb__lfp_outcome *out) {
     memset(out, 0, sizeof *out);
-    double t0 = now_s();
+    double t0 = lmb__study_now_s();
     const lmb_params *p = lmb__cell_params(cell);
     if (p->type != LMB_CELL_LI_LFP)
         LMB__FAIL(ctx, LMB_EINVAL, "%s: a Li||LFP experiment needs a li-lfp cell",
@@ -62,8 +56,7 @@ lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_p
     lmb_summary *sum = NULL;
     lmb_bdf_writer *bdf = NULL;
     char path[4200];
-    const lmb_sim_options opt = {.sparse = 1};
-    lmb_status st = lmb_sim_create(ctx, cell, &opt, &sim);
+    lmb_status st = lmb_sim_create(ctx, cell, &lmb__study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
     if (st == LMB_OK && out_dir) {
@@ -79,14 +72,9 @@ lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_p
     double li0 = cell_li(L, lmb__sim_y(sim), lmb__sim_model(sim)->iQ);
     lmb_run_options ro = {.bdf = bdf};
     lmb_run_result res;
-    lmb_status run_st = lmb_protocol_run(ctx, sim, proto, &ro, sum, &res);
-    if (run_st != LMB_OK) {
-        if (run_st != LMB_ESOLVER) {
-            st = run_st;
-            goto done;
-        }
-        snprintf(out->error, sizeof out->error, "%s", lmb_ctx_errmsg(ctx));
-    }
+    if ((st = lmb__study_run(ctx, sim, proto, &ro, sum, &res, out->error, sizeof out->error)) !=
+        LMB_OK)
+        goto done;
     out->end = res.end;
     out->t_end_s = res.t_end_s;
     size_t nc = lmb_summary_cycle_count(sum);
@@ -112,13 +100,10 @@ lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_p
         st = lmb_summary_write_csv(ctx, sum, path);
     }
 done:
-    if (bdf) {
-        lmb_status cst = lmb_bdf_writer_close(ctx, bdf);
-        if (st == LMB_OK)
-            st = cst;
-    }
+    if (bdf)
+        st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));
     lmb_summary_free(sum);
     lmb_sim_free(sim);
-    out->wall_s = now_s() - t0;
+    out->wall_s = lmb__study_now_s() - t0;
     return st;
 }

@@ -8,26 +8,11 @@
 #include "io/eis_internal.h"
 #include "model/lili.h"
 #include "solver/solver_internal.h"
+#include "study/study_internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-/* The study runs use the sparse solver: half the time of the band
- * (bench/bench_lili_pair_600h), the same results. */
-static const lmb_sim_options k_study_options = {.sparse = 1};
-
-/* The status to report when a later step (closing a writer) has its own: the first error. */
-static lmb_status first_error(lmb_status st, lmb_status later) {
-    return st != LMB_OK ? st : later;
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The OCV spectrum: the protocol's EIS step, recomputed at the state the protocol ends in (an
  * EIS step does not change the state, so this is the state it was recorded at). */
@@ -95,8 +80,8 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     lmb_bdf_writer *bdf = NULL;
     lmb_eis_writer *eis = NULL, *eis_cyc = NULL;
     char path[4200];
-    double t0 = now_s();
-    lmb_status st = lmb_sim_create(ctx, cell, &k_study_options, &sim);
+    double t0 = lmb__study_now_s();
+    lmb_status st = lmb_sim_create(ctx, cell, &lmb__study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
     if (st == LMB_OK)
@@ -146,14 +131,9 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
             }
     }
     lmb_run_options ro = {.bdf = bdf, .eis = eis_cyc};
-    lmb_status run_st = lmb_protocol_run(ctx, sim, pcyc, &ro, sum, &res);
-    if (run_st != LMB_OK) {
-        if (run_st != LMB_ESOLVER) {
-            st = run_st;
-            goto done;
-        }
-        snprintf(out->error, sizeof out->error, "%s", lmb_ctx_errmsg(ctx));
-    }
+    if ((st = lmb__study_run(ctx, sim, pcyc, &ro, sum, &res, out->error, sizeof out->error)) !=
+        LMB_OK)
+        goto done;
     out->end = res.end;
     out->t_end_s = res.t_end_s - t_start;
     out->cycles = res.cycles;
@@ -181,21 +161,21 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     }
 done:
     if (bdf)
-        st = first_error(st, lmb_bdf_writer_close(ctx, bdf));
+        st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));
     if (eis)
-        st = first_error(st, lmb_eis_writer_close(ctx, eis));
+        st = lmb__study_first_error(st, lmb_eis_writer_close(ctx, eis));
     if (eis_cyc)
-        st = first_error(st, lmb_eis_writer_close(ctx, eis_cyc));
+        st = lmb__study_first_error(st, lmb_eis_writer_close(ctx, eis_cyc));
     lmb_summary_free(sum);
     lmb_summary_free(sum_ocv);
     lmb_sim_free(sim);
-    out->wall_s = now_s() - t0;
+    out->wall_s = lmb__study_now_s() - t0;
     return st;
 }
 
 lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
                            const char *out_dir, lmb_adams_result *out, double *wall_s) {
-    double t0 = now_s();
+    double t0 = lmb__study_now_s();
     lmb_protocol *proto = NULL;
     lmb_sim *sim = NULL;
     lmb_summary *sum = NULL;
@@ -203,7 +183,7 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
     char path[4200];
     lmb_status st = lmb_protocol_load(ctx, protocol, &proto);
     if (st == LMB_OK)
-        st = lmb_sim_create(ctx, cell, &k_study_options, &sim);
+        st = lmb_sim_create(ctx, cell, &lmb__study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
     if (st == LMB_OK && out_dir) {
@@ -223,11 +203,11 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
         st = lmb_summary_write_csv(ctx, sum, path);
     }
     if (bdf)
-        st = first_error(st, lmb_bdf_writer_close(ctx, bdf));
+        st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));
     lmb_summary_free(sum);
     lmb_sim_free(sim);
     lmb_protocol_free(proto);
     if (wall_s)
-        *wall_s = now_s() - t0;
+        *wall_s = lmb__study_now_s() - t0;
     return st;
 }

@@ -1,0 +1,31 @@
+/*
+ * study_util.c - the helpers of study_internal.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "study/study_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const lmb_sim_options lmb__study_options = {.sparse = 1};
+
+double lmb__study_now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+lmb_status lmb__study_run(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *proto,
+                          const lmb_run_options *ro, lmb_summary *sum, lmb_run_result *res,
+                          char *error, size_t n) {
+    if (n > 0)
+        error[0] = '\0';
+    lmb_status st = lmb_protocol_run(ctx, sim, proto, ro, sum, res);
+    if (st == LMB_ESOLVER) {
+        if (n > 0)
+            snprintf(error, n, "%s", lmb_ctx_errmsg(ctx));
+        return LMB_OK;
+    }
+    return st;
+}
