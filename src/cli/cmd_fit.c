@@ -393,19 +393,22 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     const char *outdir = "out/fit", *cells[2] = {"li-li:bare", "li-li:cspbcl3-2mg"};
     const char *cu_cells[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
     const char *lfp_cells[2] = {"li-lfp:bare", "li-lfp:cspbcl3-2mg"};
-    int what = -1, rounds = 2;
+    int what = -1, rounds = 2, li_li_options = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int took = lmb_cli_study_option("fit", argc, argv, &i, &outdir, cells);
         if (took < 0)
             return LMB_EXIT_USAGE;
         if (took > 0) {
+            li_li_options |= strcmp(a, "-o") != 0 && strcmp(a, "--output") != 0;
         } else if ((!strcmp(a, "--bare-cu") || !strcmp(a, "--coated-cu")) && i + 1 < argc) {
             cu_cells[a[2] == 'c'] = argv[++i];
+            li_li_options = 1;
         } else if ((!strcmp(a, "--bare-lfp") || !strcmp(a, "--coated-lfp")) && i + 1 < argc) {
             lfp_cells[a[2] == 'c'] = argv[++i];
         } else if (!strcmp(a, "--ocv-only")) {
             rounds = 0;
+            li_li_options = 1;
         } else if (!strcmp(a, "li-li") && what < 0) {
             what = 0;
         } else if (!strcmp(a, "li-lfp") && what < 0) {
@@ -416,6 +419,8 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv) {
     }
     if (what < 0)
         return lmb_cli_usage_error("fit", "missing what to fit (li-li or li-lfp)");
+    if (what == 1 && li_li_options)
+        return lmb_cli_usage_error("fit", "li-lfp takes -o, --bare-lfp and --coated-lfp only");
     if (what == 1)
         return fit_lfp(ctx, outdir, lfp_cells);
     lmb_cell *cell[2] = {NULL, NULL}, *cu[2] = {NULL, NULL};

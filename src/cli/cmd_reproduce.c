@@ -174,8 +174,9 @@ static void add_prediction_rows(table *t, const experiment *e, const result *res
             }
             return;
         }
-        /* both anodes after the same number of 1C cycles, and the last cycle simulated */
-        for (int n = 150; n <= 250; n += 100)
+        /* both anodes after the same number of 1C cycles, and the last cycle simulated (no
+         * comma in a quantity: the CSV leaves it unquoted) */
+        for (int n = 150; n <= 250 && res->ok; n += 100)
             if (n != lmb__lfp_retention_cycles(e->coated)) {
                 char q[64];
                 snprintf(q, sizeof q, "1C retention (%d cycles)", n);
@@ -184,8 +185,9 @@ static void add_prediction_rows(table *t, const experiment *e, const result *res
                             lmb__lfp_initial_1c(o),
                         0, quiet);
             }
-        add_row(t, e, "charge capacity, 1st formation", "mAh/g", NAN, o->charge_mAh_g[0], 0, quiet);
-        add_row(t, e, "cycles completed", "1", NAN, (double)o->cycles, 0, quiet);
+        add_row(t, e, "first formation charge", "mAh/g", NAN,
+                res->ok && o->cycles > 0 ? o->charge_mAh_g[0] : NAN, 0, quiet);
+        add_row(t, e, "cycles completed", "1", NAN, res->ok ? (double)o->cycles : NAN, 0, quiet);
         return;
     }
     if (e->kind == EXP_ADAMS) {

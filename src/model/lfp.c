@@ -4,7 +4,8 @@
  *
  *   electrolyte (lili.c's rows, with the source of this file):
  *     i_{k+1/2} - i_{k-1/2} = h_k sum_j a_j iF_j + h_k a C_dl d(dphi_k)/dt
- *   solid (Ohm's law, sigma_eff = sigma (1 - eps)^b; no current into the separator, the applied
+ *   solid (Ohm's law, sigma_eff = sigma (1 - eps)^(1 + b), Bruggeman on the solid fraction as on
+ *   the pores; no current into the separator, the applied
  *   current I through the current collector at x = L):
  *     is_{k+1/2} - is_{k-1/2} = -(h_k sum_j a_j iF_j + h_k a C_dl d(dphi_k)/dt),
  *     is_{k+1/2} = -sigma_eff (phis_{k+1} - phis_k) / (h_k/2 + h_{k+1}/2)
@@ -38,7 +39,9 @@
 #define LMB__LFP_X_SLACK 1e-2  /* [1] overshoot of a surface Li fraction that is retried */
 #define LMB__LFP_X_EDGE  1e-12 /* [1] closest approach to x = 0 or 1 in the kinetics */
 
-lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p, int k0) {
+lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p,
+                                const lmb__mesh *M) {
+    const int k0 = M->n - p->cells;
     R->k0 = k0;
     R->n_cls = p->size_classes;
     R->n_sh = p->shells;
@@ -67,14 +70,34 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     R->i0_ref = p->i0_ref_A_m2;
     R->c_ref = p->c_ref_mol_m3;
     R->cdl = p->cdl_F_m2;
-    R->sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, p->bruggeman);
+    /* Bruggeman on the solid fraction as on the pores: sigma (1 - eps) / tau_s with
+     * tau_s = (1 - eps)^-b */
+    R->sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
     R->ocv = p->ocv;
+    /* solid conductances [S/m2] of the faces to the next cell, and of the last cell's half to
+     * the current collector */
+    R->g_s = malloc((size_t)p->cells * sizeof(double));
+    if (!R->g_s) {
+        lmb__lfp_region_free(R);
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the LFP electrode");
+    }
+    for (int k = k0; k < M->n; k++)
+        R->g_s[k - k0] =
+            R->sigma_eff / (k + 1 < M->n ? 0.5 * (M->h_m[k] + M->h_m[k + 1]) : 0.5 * M->h_m[k]);
     return LMB_OK;
 }
 
 void lmb__lfp_region_free(lmb__lfp_region *R) {
     for (int j = 0; j < LMB__LFP_CLASSES_MAX; j++)
         lmb__sphere_mesh_free(&R->sph[j]);
+    free(R->g_s);
+    R->g_s = NULL;
+}
+
+double lmb__lfp_collector_current(const lmb__lili *L, const double *y) {
+    const lmb__lfp_region *R = &L->lfp;
+    const int last = L->mesh.n - 1;
+    return R->g_s[last - R->k0] * (y[L->i_V] - y[R->iphs[last]]);
 }
 
 double lmb__lfp_region_ocv(const lmb__lfp_region *R, double x) {
@@ -85,10 +108,12 @@ int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, dou
     const lmb__lfp_region *R = &L->lfp;
     const lmb__mesh *M = &L->mesh;
     const int n = M->n, stride = 1 + R->n_sh;
-    double is_left = 0.0; /* solid current through the left face of cell k (+x) */
+    const double half_f = 0.5 * L->f; /* alpha = 0.5 */
+    double is_left = 0.0;             /* solid current through the left face of cell k (+x) */
     for (int k = R->k0; k < n; k++) {
         const double h = M->h_m[k];
         const double ce = y[L->ic[k]], dphi = y[L->idp[k]];
+        const double i0_c = R->i0_ref * sqrt(ce / R->c_ref); /* i0 at x = 1/2 */
         double src = 0.0; /* Faradaic current per electrode volume [A/m3] */
         for (int j = 0; j < R->n_cls; j++) {
             const lmb__sphere_mesh *S = &R->sph[j];
@@ -103,12 +128,13 @@ int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, dou
              * inside (converged states stay inside: the voltage limits end the step first) */
             xs = fmin(fmax(xs, LMB__LFP_X_EDGE), 1.0 - LMB__LFP_X_EDGE);
             double U = lmb__lfp_ocv((lmb__lfp_ocv_kind)R->ocv, xs, NULL);
-            double i0 = R->i0_ref * sqrt(ce / R->c_ref) * sqrt(4.0 * xs * (1.0 - xs));
-            double e = 0.5 * L->f * (dphi - U);
-            r[b] = iF - i0 * (exp(e) - exp(-e));
+            double i0 = i0_c * sqrt(4.0 * xs * (1.0 - xs));
+            double ex = exp(half_f * (dphi - U));
+            r[b] = iF - i0 * (ex - 1.0 / ex);
             lmb__sphere_residual(S, R->D_s, y + b + 1, yp + b + 1, jn, r + b + 1);
+            const double inv_vol = 1.0 / S->vol_sum;
             for (int q = 0; q < R->n_sh; q++)
-                r[b + 1 + q] /= S->vol_sum;
+                r[b + 1 + q] *= inv_vol;
             src += R->a[j] * iF;
         }
         double div = h * (src + R->a_tot * R->cdl * yp[L->idp[k]]); /* [A/m2] */
@@ -116,12 +142,8 @@ int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, dou
         r[L->idp[k]] = dphi - (y[R->iphs[k]] - y[L->ip[k]]);
         /* the solid current leaving through the right face: to the next cell, or, from the last,
          * the current collector (its row is the terminal's, in lili.c) */
-        double is_right = 0.0;
-        if (k + 1 < n)
-            is_right =
-                -R->sigma_eff * (y[R->iphs[k + 1]] - y[R->iphs[k]]) / (0.5 * (h + M->h_m[k + 1]));
-        else
-            is_right = -R->sigma_eff * (y[L->i_V] - y[R->iphs[k]]) / (0.5 * h);
+        double is_right = k + 1 < n ? -R->g_s[k - R->k0] * (y[R->iphs[k + 1]] - y[R->iphs[k]])
+                                    : -lmb__lfp_collector_current(L, y);
         r[R->iphs[k]] = is_right - is_left + div;
         is_left = is_right;
     }

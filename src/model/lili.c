@@ -387,8 +387,7 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     double shunt = L->shorted ? V / L->short_R_area : 0.0;
     if (L->has_lfp) {
         /* the solid current through the LFP's current collector (lfp.c) */
-        r[iV] =
-            L->lfp.sigma_eff * (V - y[L->lfp.iphs[n - 1]]) / (0.5 * M->h_m[n - 1]) - (I - shunt);
+        r[iV] = lmb__lfp_collector_current(L, y) - (I - shunt);
     } else {
         int kf = L->k_pos_face;
         double i_sep = kf < 0 ? y[L->i_ie[1]]
@@ -475,8 +474,11 @@ static void lfp_initial_state(const lmb__lili *L, const lmb_lfp_params *p, lmb__
         }
     }
     m->y0[m->iV] = U0;
+    /* the absent positive Li electrode: no Li, no film */
+    const lmb__li_degradation *dg = &L->deg[LMB_SIDE_POS];
+    m->y0[dg->iQc] = m->y0[dg->iL] = m->y0[dg->iQs] = 0.0;
     m->is_diff[L->i_dphi[1]] = 0.0;
-    m->is_diff[L->deg[1].ivf] = 0.0;
+    m->is_diff[dg->ivf] = 0.0;
 }
 
 lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out) {
@@ -524,8 +526,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     interface_from_params(&L->li[1], &p->pos);
 
     const int n = L->mesh.n;
-    if (L->has_lfp &&
-        (st = lmb__lfp_region_init(ctx, &L->lfp, &p->lfp, n - p->lfp.cells)) != LMB_OK) {
+    if (L->has_lfp && (st = lmb__lfp_region_init(ctx, &L->lfp, &p->lfp, &L->mesh)) != LMB_OK) {
         lmb__model_free(m);
         return st;
     }
@@ -555,7 +556,9 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
                  : L->has_lfp && k >= L->lfp.k0 ? LMB_SIDE_POS
                                                 : -1;
         L->side[k] = sd;
-        const lmb_layer_params *c = sd >= 0 ? &el[sd]->coating : NULL;
+        /* (the LFP cells are the positive side's, but not a coating) */
+        int in_lfp = L->has_lfp && k >= L->lfp.k0;
+        const lmb_layer_params *c = sd >= 0 && !in_lfp ? &el[sd]->coating : NULL;
         if (c && c->active_fraction > 0.0)
             L->a[k] = c->active_fraction * 6.0 * (1.0 - c->porosity) / c->particle_size_m;
     }
@@ -587,6 +590,13 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
         if (in_lfp)
             idx += L->lfp.n_cls * (1 + L->lfp.n_sh);
     }
+    /* the terminal next to the states its row reads: the positive interface (Li||Li, Li||Cu),
+     * or the last LFP cell's solid potential (Li||LFP: before the unused interface states, which
+     * would otherwise widen the band by their number) */
+    if (L->has_lfp) {
+        m->iV = idx++;
+        m->iI = idx++;
+    }
     L->i_ie[1] = idx++;
     L->i_iF[1] = idx++;
     L->i_dphi[1] = idx++;
@@ -599,9 +609,11 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     L->deg[1].iNs = idx++;
     L->deg[1].ixi = idx++;
     L->deg[1].iQa = idx++;
-    m->iV = idx++;
+    if (!L->has_lfp) {
+        m->iV = idx++;
+        m->iI = idx++;
+    }
     L->i_V = m->iV;
-    m->iI = idx++;
     L->i_qF[1] = idx++;
     m->iQ = idx++;
     m->iE = idx++;

@@ -35,8 +35,9 @@ typedef struct lmb__lfp_region {
     double i0_ref, c_ref;               /* [A/m2], [mol/m3] */
     double cdl;                         /* [F/m2] per particle surface */
     double sigma_eff;                   /* [S/m] solid conductivity with its Bruggeman factor */
-    int ocv;                            /* lmb__lfp_ocv_kind */
-    int *iphs, *iblk;                   /* per mesh cell, -1 outside the electrode */
+    double *g_s;      /* [S/m2] solid conductances, face k -> k+1 and last -> collector (k - k0) */
+    int ocv;          /* lmb__lfp_ocv_kind */
+    int *iphs, *iblk; /* per mesh cell, -1 outside the electrode */
 } lmb__lfp_region;
 
 enum { LMB_SIDE_NEG = 0, LMB_SIDE_POS = 1 };
@@ -152,10 +153,14 @@ double lmb__lili_lfp_x(const lmb__lili *L, const double *y);
  * Faradaic share of the current (the conservation test). */
 double lmb__lili_lfp_dl_charge(const lmb__lili *L, const double *y);
 
-/* lfp.c: builds the region for cells k0.. of an already built mesh (states not yet indexed),
+/* lfp.c: builds the region of the last lfp.cells cells of a built mesh (states not yet indexed),
  * and its residual rows (adds the Faradaic and double-layer source to the electrolyte charge
  * rows r[ip[k]], writes the rest; returns > 0 if a surface Li fraction leaves (0, 1)). */
-lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p, int k0);
+lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p,
+                                const lmb__mesh *M);
+/* The current from the collector into the solid of the last cell, g_s (V - phis) [A/m2]: the
+ * applied current less a short's (the terminal row, lili.c). */
+double lmb__lfp_collector_current(const lmb__lili *L, const double *y);
 void lmb__lfp_region_free(lmb__lfp_region *R);
 int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, double *r);
 /* Open-circuit potential of the electrode at Li fraction x [V]. */

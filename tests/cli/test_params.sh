@@ -185,6 +185,12 @@ for args in "" "frobnicate" "show" "check" "show --bogus li-li:bare" "check a b"
     [ "$status" -eq 2 ] || fail "'lmb params $args': exit status $status, expected 2"
 done
 
+# docs/cell-files.md carries the schema table as `lmb params show --schema --markdown` prints it
+"$lmb" params show --schema --markdown > "$tmp/schema.md" || fail "params show --schema --markdown"
+sed -n '/^| key | unit | default/,/^[^|]/p' "$src/docs/cell-files.md" | grep '^|' > "$tmp/doc_schema.md"
+grep '^|' "$tmp/schema.md" | cmp -s - "$tmp/doc_schema.md" ||
+    fail "docs/cell-files.md's schema table differs from lmb params show --schema --markdown (regenerate it)"
+
 if [ "$failures" -ne 0 ]; then
     echo "test_params.sh: $failures failure(s)" >&2
     exit 1

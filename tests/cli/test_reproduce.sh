@@ -39,7 +39,7 @@ awk -v b="$rb" -v c="$rc" 'BEGIN { exit !(b > 50 && c > b) }' || fail "retention
 # ... and at every rate of the rate test
 paste -d' ' <(grep '^li-lfp-bare-rate,' "$csv" | sed 's|.*,mAh/g,,\([0-9.]*\),.*|\1|') \
     <(grep '^li-lfp-cspbcl3-2mg-rate,' "$csv" | sed 's|.*,mAh/g,,\([0-9.]*\),.*|\1|') |
-    awk '{ if (!($2 >= $1)) bad = 1 } END { exit bad || NR != 5 }' || fail "rate test: bare above coated"
+    awk '{ if (!($2 >= $1 - 0.05)) bad = 1 } END { exit bad || NR != 5 }' || fail "rate test: bare above coated"
 # every Li||LFP run conserves Li and ends without a solver failure
 for e in bare-formation-1c cspbcl3-2mg-formation-1c bare-rate cspbcl3-2mg-rate; do
     grep -q "li-lfp-$e: completed after" "$tmp/stderr" || fail "li-lfp-$e did not complete"

@@ -310,10 +310,10 @@ static void test_defaults(void **state) {
     assert_close(l->carbon_density_kg_m3, 1900.0, 1e-15);
     assert_close(l->binder_density_kg_m3, 1780.0, 1e-15);
     assert_close(l->porosity, 0.4, 0);
-    assert_close(l->bruggeman, 1.5, 0);
+    assert_close(l->bruggeman, 0.5, 0);
     assert_int_equal(l->cells, 6);
     assert_close(l->c_max_mol_m3, 22806.0, 0);
-    assert_close(l->initial_x, 0.99, 0);
+    assert_close(l->initial_x, 0.999, 0);
     assert_close(l->accessible_fraction, 1.0, 0);
     assert_close(l->D_s_m2_s, 6.6e-19, 1e-15);
     assert_close(l->i0_ref_A_m2, 0.05, 1e-15);

@@ -3,14 +3,15 @@
  * pattern and its column colouring (src/solver/sparsity.c), the coloured difference-quotient
  * Jacobian against a dense one, and whole protocol runs with KLU against the band solver.
  *
- * On the calibrated presets "li-li:bare" and "li-li:cspbcl3-2mg":
+ * On the calibrated presets "li-li:bare", "li-li:cspbcl3-2mg" and "li-lfp:cspbcl3-2mg" (the
+ * porous LFP electrode):
  *   - the colouring is valid (no two columns of one colour share a row) and the pattern lies
  *     inside the band the band solver uses;
  *   - at a generic state (not the probe states of the pattern), under every control, the
  *     coloured Jacobian equals a dense forward-difference Jacobian with the same increments to
  *     1e-6 relative, and the dense one has no non-zero outside the pattern;
- *   - 5 plating/stripping cycles give the same voltages with both solvers (bound stated at the
- *     assertion);
+ *   - 5 plating/stripping cycles (Li||LFP: 2 charge/discharge cycles at 1C) give the same voltages
+ *     with both solvers (bound stated at the assertion);
  *   - the number of colours (residual evaluations per Jacobian) is below the band's mu + ml + 1.
  */
 #include <setjmp.h>
@@ -29,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const k_cells[] = {"li-li:bare", "li-li:cspbcl3-2mg"};
+static const char *const k_cells[] = {"li-li:bare", "li-li:cspbcl3-2mg", "li-lfp:cspbcl3-2mg"};
 #define N_CELLS (sizeof k_cells / sizeof k_cells[0])
 
 typedef struct fixture {
@@ -191,10 +192,16 @@ static void test_jacobian_dense(void **state) {
 
 static void test_protocol_band_vs_sparse(void **state) {
     (void)state;
-    static const char *const text = "Repeat 5 times:\n"
-                                    "    Plate at 1 mA/cm2 for 1 mAh/cm2\n"
-                                    "    Strip at 1 mA/cm2 for 1 mAh/cm2\n";
+    static const char *const li_text = "Repeat 5 times:\n"
+                                       "    Plate at 1 mA/cm2 for 1 mAh/cm2\n"
+                                       "    Strip at 1 mA/cm2 for 1 mAh/cm2\n";
+    static const char *const lfp_text = "Repeat 2 times:\n"
+                                        "    Charge at 1C for 30 minutes or until 3.6 V\n"
+                                        "    Discharge at 1C for 30 minutes or until 2.5 V\n";
     for (size_t c = 0; c < N_CELLS; c++) {
+        int lfp = strncmp(k_cells[c], "li-lfp", 6) == 0;
+        const char *text = lfp ? lfp_text : li_text;
+        const int cycles = lfp ? 2 : 5;
         fixture fx[2];
         lmb_sim_stats st[2];
         lmb_series s[2];
@@ -207,13 +214,13 @@ static void test_protocol_band_vs_sparse(void **state) {
             if (lmb_protocol_run(fx[sparse].ctx, fx[sparse].sim, p, NULL, NULL, &res) != LMB_OK)
                 fail_msg("%s sparse %d: %s", k_cells[c], sparse, lmb_ctx_errmsg(fx[sparse].ctx));
             assert_int_equal(res.end, LMB_RUN_COMPLETED);
-            assert_int_equal(res.cycles, 5);
+            assert_int_equal(res.cycles, cycles);
             lmb_protocol_free(p);
             lmb_sim_get_stats(fx[sparse].sim, &st[sparse]);
             lmb_sim_series(fx[sparse].sim, &s[sparse]);
         }
         assert_int_equal(s[0].n, s[1].n);
-        assert_int_equal(s[0].n, 20); /* 10 steps, a start and an end row each */
+        assert_int_equal(s[0].n, 4 * cycles); /* two steps a cycle, a start and an end row each */
         /* Bound: both runs solve the same DAE to the same tolerances, so each is within the
          * integration error of the exact solution; the loosest tolerance anything V depends on
          * is the absolute tolerance of the interface (film and double-layer) voltages,
@@ -233,10 +240,10 @@ static void test_protocol_band_vs_sparse(void **state) {
             dt = fmax(dt, fabs(s[0].t_s[k] - s[1].t_s[k]) / fmax(s[0].t_s[k], 1.0));
             assert_int_equal(s[0].step[k], s[1].step[k]);
         }
-        print_message("%-18s 5 cycles: band %ld steps, %ld residuals, %ld Jacobians; sparse %ld "
+        print_message("%-18s %d cycles: band %ld steps, %ld residuals, %ld Jacobians; sparse %ld "
                       "steps, %ld residuals, %ld Jacobians; max |dV| %.3g V, max dt/t %.3g\n",
-                      k_cells[c], st[0].steps, st[0].res_evals, st[0].jac_evals, st[1].steps,
-                      st[1].res_evals, st[1].jac_evals, dv, dt);
+                      k_cells[c], cycles, st[0].steps, st[0].res_evals, st[0].jac_evals,
+                      st[1].steps, st[1].res_evals, st[1].jac_evals, dv, dt);
         assert_true(dv <= atol_iface);
         assert_true(dt <= 1e-6);
         assert_true(labs(st[1].steps - st[0].steps) <= st[0].steps / 50);

@@ -121,6 +121,14 @@ static void test_conservation(void **state) {
         q / area - (lfp0 - lmb__lili_lfp_li(L, y)) - (lmb__lili_lfp_dl_charge(L, y) - dl0);
     if (!(fabs(balance) < 1e-8 * fabs(q / area)))
         fail_msg("charge balance: %g C/m2 of %g", balance, q / area);
+    /* ... and the two electrodes exchange that Li through the electrolyte: the Li the negative
+     * gave (its Faradaic charge) and the LFP's change add up to the Li+ behind the double layers,
+     * the LFP's and the negative's, which is < 1e-4 of the charge passed once the LFP's is
+     * counted (a sign error in either source would leave twice the charge passed) */
+    double li_plus =
+        y[L->i_qF[0]] + (lfp0 - lmb__lili_lfp_li(L, y)) + (lmb__lili_lfp_dl_charge(L, y) - dl0);
+    if (!(fabs(li_plus) < 1e-4 * fabs(q / area)))
+        fail_msg("Li+ left in the electrolyte: %g C/m2 of %g passed", li_plus, q / area);
     /* the charge passed moved Li: 0.5 h at 1C less 1/3 h back, about 1/6 of the capacity */
     assert_true(fabs(lfp0 - lmb__lili_lfp_li(L, y)) >
                 0.1 * lmb_sim_nominal_capacity_C(fx.sim) / area);
@@ -142,6 +150,12 @@ static void test_thermodynamic_capacity(void **state) {
     const lmb__lili *L = model(&fx);
     double x0 = lmb__lili_lfp_x(L, lmb__sim_y(fx.sim));
     double li0 = lmb__lili_lfp_li(L, lmb__sim_y(fx.sim));
+    /* the electrode's Li from its recipe: accessible LFP (loading / density) c_max F x0 */
+    const lmb_params *p = lmb__cell_params(fx.cell);
+    double recipe = p->lfp.accessible_fraction * p->lfp.loading_kg_m2 / p->lfp.density_kg_m3 *
+                    p->lfp.c_max_mol_m3 * LMB_FARADAY * p->lfp.initial_x;
+    if (!(fabs(li0 - recipe) < 1e-12 * recipe))
+        fail_msg("LFP Li %.17g C/m2, from the recipe %.17g", li0, recipe);
     /* x where U = 3.6 V, by bisection on the monotone fit */
     double lo = 1e-6, hi = 0.5;
     for (int i = 0; i < 100; i++) {
