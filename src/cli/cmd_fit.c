@@ -347,15 +347,18 @@ static int fit_lfp(lmb_ctx *ctx, const char *outdir, const char *const lfp_cells
         rc = lmb_cli_fail_input(ctx, st);
         goto out;
     }
-    /* the formation cycles and the first ten 1C cycles of protocols/lfp-formation-1c.txt */
-    st = lmb_protocol_parse(ctx,
-                            "Repeat 3 times:\n"
-                            "    Charge at C/10 for 12 hours or until 3.6 V\n"
-                            "    Discharge at C/10 for 12 hours or until 2.5 V\n"
-                            "Repeat 10 times:\n"
-                            "    Charge at 1C for 72 minutes or until 3.6 V\n"
-                            "    Discharge at 1C for 72 minutes or until 2.5 V\n",
-                            "formation and first 10 1C cycles of protocols/lfp-formation-1c.txt",
+    /* the formation cycles and the first 1C cycles of protocols/lfp-formation-1c.txt that the
+     * targets read (the reading is tested against the file in tests/unit/test_study.c) */
+    char text[512];
+    snprintf(text, sizeof text,
+             "Repeat %d times:\n"
+             "    Charge at C/10 for 12 hours or until 3.6 V\n"
+             "    Discharge at C/10 for 12 hours or until 2.5 V\n"
+             "Repeat %d times:\n"
+             "    Charge at 1C for 72 minutes or until 3.6 V\n"
+             "    Discharge at 1C for 72 minutes or until 2.5 V\n",
+             LMB__LFP_FORMATION_CYCLES, LMB__LFP_INITIAL_1C_CYCLES);
+    st = lmb_protocol_parse(ctx, text, "the formation and first 1C cycles of lfp-formation-1c",
                             &f.lfp);
     if (st != LMB_OK) {
         rc = lmb_cli_fail(ctx, st);

@@ -198,12 +198,8 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
         int is_default;
         lmb__cell_ocv_provenance(cell, &src, &fitted, &is_default);
         const char *name = lmb__lfp_ocv_name((lmb__lfp_ocv_kind)p->lfp.ocv);
-        char choices[64] = "";
-        for (int k = 0; k < LMB__LFP_OCV_COUNT; k++) {
-            size_t len = strlen(choices);
-            snprintf(choices + len, sizeof choices - len, "%s%s", k ? "|" : "",
-                     lmb__lfp_ocv_name((lmb__lfp_ocv_kind)k));
-        }
+        char choices[64];
+        lmb__lfp_ocv_choices(choices, sizeof choices, "|");
         printf("%-38s %-11s %-7s %-20s %-16s %s%s", "lfp.ocv", name ? name : "?", "-", "-", choices,
                is_default ? "* " : "", is_default ? "default" : src);
         if (fitted[0])

@@ -156,21 +156,17 @@ typedef struct result {
     double wall_s; /* [s] the experiment's simulation time */
 } result;
 
-/* The rates of protocols/lfp-rate.txt, five cycles each: the last cycle of each is read. */
-static const double k_rates[] = {0.1, 0.2, 0.5, 1.0, 2.0};
-#define N_RATES         5
-#define CYCLES_PER_RATE 5
-
 /* The predictions of an experiment: what a lab user would read off the run. */
 static void add_prediction_rows(table *t, const experiment *e, const result *res, int quiet) {
     if (e->kind == EXP_LFP) {
         const lmb__lfp_outcome *o = &res->lfp;
         if (!e->calibration) {
-            for (int r = 0; r < N_RATES; r++) {
+            for (int r = 0; r < LMB__LFP_RATES; r++) {
                 char q[64];
-                snprintf(q, sizeof q, "discharge capacity at %gC", k_rates[r]);
+                snprintf(q, sizeof q, "discharge capacity at %gC", lmb__lfp_rates[r]);
                 add_row(t, e, q, "mAh/g", NAN,
-                        res->ok ? lmb__lfp_discharge(o, (r + 1) * CYCLES_PER_RATE) : NAN, 0, quiet);
+                        res->ok ? lmb__lfp_discharge(o, (r + 1) * LMB__LFP_CYCLES_PER_RATE) : NAN,
+                        0, quiet);
             }
             return;
         }

@@ -222,16 +222,6 @@ static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix
     return LMB_OK;
 }
 
-/* "prada2013, safari2011" */
-static void ocv_choices(char *buf, size_t n) {
-    buf[0] = '\0';
-    for (int k = 0; k < LMB__LFP_OCV_COUNT; k++) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, n - len, "%s%s", k ? ", " : "",
-                 lmb__lfp_ocv_name((lmb__lfp_ocv_kind)k));
-    }
-}
-
 /* "ocv": "safari2011", or {"value": "safari2011", "source": "...", "fitted_to": "..."}. */
 static lmb_status read_ocv(loader *L, const cJSON *item, int level) {
     const char *shown = "lfp.ocv", *source = NULL, *fitted = NULL;
@@ -271,7 +261,7 @@ static lmb_status read_ocv(loader *L, const cJSON *item, int level) {
     if (lmb__lfp_ocv_parse(value->valuestring, &kind) != 0) {
         char v[120], choices[160];
         lmb__escape(v, sizeof v, value->valuestring);
-        ocv_choices(choices, sizeof choices);
+        lmb__lfp_ocv_choices(choices, sizeof choices, ", ");
         LFAIL(L, LMB_ERANGE, "%s = '%s' is not a known LFP open-circuit potential (choices: %s)",
               shown, v, choices);
     }

@@ -33,6 +33,7 @@
 #define LMB_MODEL_LFP_OCV_H
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef enum lmb__lfp_ocv_kind {
@@ -88,6 +89,17 @@ static inline const char *lmb__lfp_ocv_name(lmb__lfp_ocv_kind kind) {
         return "safari2011";
     }
     return NULL;
+}
+
+/* The fits' names joined by sep ("prada2013, safari2011") into buf (size n), for messages. */
+static inline void lmb__lfp_ocv_choices(char *buf, size_t n, const char *sep) {
+    if (!buf || n == 0)
+        return;
+    buf[0] = '\0';
+    for (int k = 0; k < LMB__LFP_OCV_COUNT; k++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%s%s", k ? sep : "", lmb__lfp_ocv_name((lmb__lfp_ocv_kind)k));
+    }
 }
 
 /* The fit named `name` (lmb__lfp_ocv_name's spelling) into *out: 0, or -1 if there is none

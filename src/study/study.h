@@ -144,6 +144,12 @@ typedef struct lmb__study_outcome {
  * also passes over the first 1C cycle's transient from the fully lithiated end of formation. */
 #define LMB__LFP_INITIAL_1C_CYCLES 10
 
+/* The rates of protocols/lfp-rate.txt, LMB__LFP_CYCLES_PER_RATE cycles each [1/h]. These
+ * readings of the protocol files are checked against them (tests/unit/test_study.c). */
+#define LMB__LFP_RATES           5
+#define LMB__LFP_CYCLES_PER_RATE 5
+extern const double lmb__lfp_rates[LMB__LFP_RATES];
+
 /* That mean [mAh/g]; NaN if the run did not reach it. */
 double lmb__lfp_initial_1c(const lmb__lfp_outcome *o);
 

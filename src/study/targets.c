@@ -48,6 +48,8 @@ const lmb__target lmb__lili_targets[] = {
      "Li||LFP 1C cycling, CsPbCl3 2 mg/cm2: 99.46 % after 250 cycles"},
 };
 
+const double lmb__lfp_rates[LMB__LFP_RATES] = {0.1, 0.2, 0.5, 1.0, 2.0};
+
 int lmb__lfp_retention_cycles(int coated) {
     return coated ? 250 : 150;
 }

@@ -57,6 +57,44 @@ static void test_symmetric_metrics(void **state) {
 
 /* Each target reads its own quantity; a time that did not happen is NaN, and the 600 h value
  * needs a run that reached 600 h without a short. */
+/* A cycle block of a protocol: "Repeat count times:" over a charge and a discharge at rate. */
+static void assert_cycle_block(const lmb_protocol *p, int i, long count, double rate) {
+    const lmb_protocol_step *r = lmb_protocol_step_at(p, i);
+    assert_non_null(r);
+    assert_int_equal(r->kind, LMB_PSTEP_REPEAT);
+    assert_true(r->count == count);
+    assert_int_equal(r->body_len, 2);
+    for (int k = 1; k <= 2; k++) {
+        const lmb_protocol_step *s = lmb_protocol_step_at(p, i + k);
+        assert_int_equal(s->kind, k == 1 ? LMB_PSTEP_CHARGE : LMB_PSTEP_DISCHARGE);
+        assert_int_equal(s->current_qty, LMB_QTY_CRATE);
+        assert_true(fabs(s->current - rate) < 1e-12);
+    }
+}
+
+/* The Li||LFP targets read cycles by number (formation, the first 1C cycles, the n-th 1C cycle,
+ * the last cycle of each rate): those readings match the protocol files. */
+static void test_lfp_protocol_reading(void **state) {
+    (void)state;
+    lmb_ctx *ctx = NULL;
+    assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
+    lmb_protocol *p = NULL;
+    assert_int_equal(lmb_protocol_load(ctx, "protocol:lfp-formation-1c", &p), LMB_OK);
+    assert_int_equal(lmb_protocol_step_count(p), 6);
+    assert_cycle_block(p, 0, LMB__LFP_FORMATION_CYCLES, 0.1);
+    long n_1c = lmb_protocol_step_at(p, 3)->count;
+    assert_true(n_1c >= lmb__lfp_retention_cycles(0) && n_1c >= lmb__lfp_retention_cycles(1) &&
+                n_1c >= LMB__LFP_INITIAL_1C_CYCLES);
+    assert_cycle_block(p, 3, n_1c, 1.0);
+    lmb_protocol_free(p);
+    assert_int_equal(lmb_protocol_load(ctx, "protocol:lfp-rate", &p), LMB_OK);
+    assert_int_equal(lmb_protocol_step_count(p), 3 * LMB__LFP_RATES);
+    for (int r = 0; r < LMB__LFP_RATES; r++)
+        assert_cycle_block(p, 3 * r, LMB__LFP_CYCLES_PER_RATE, lmb__lfp_rates[r]);
+    lmb_protocol_free(p);
+    lmb_ctx_free(ctx);
+}
+
 static void test_targets(void **state) {
     (void)state;
     lmb__lili_outcome o = {0};
@@ -266,6 +304,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_symmetric_metrics),
         cmocka_unit_test(test_targets),
+        cmocka_unit_test(test_lfp_protocol_reading),
         cmocka_unit_test(test_conservation_600h),
         cmocka_unit_test(test_li_cu),
     };
