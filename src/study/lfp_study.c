@@ -91,14 +91,7 @@ lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_p
     out->li_drift = fabs(cell_li(L, y, lmb__sim_model(sim)->iQ) - li0) / fabs(li0);
     out->fec_share = lmb__lili_fec_share(L, y, LMB_SIDE_NEG);
     out->dead_layer_m = lmb__lili_dead_layer(L, y, LMB_SIDE_NEG);
-    lmb_sim_stats stats;
-    lmb_sim_get_stats(sim, &stats);
-    out->ida_steps = stats.steps;
-    out->res_evals = stats.res_evals;
-    if (out_dir) {
-        snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
-        st = lmb_summary_write_csv(ctx, sum, path);
-    }
+    st = lmb__study_finish(ctx, sim, sum, out_dir, &out->ida_steps, &out->res_evals);
 done:
     if (bdf)
         st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));

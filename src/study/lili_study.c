@@ -151,14 +151,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     out->rsei_spectrum[0] = lmb__eis_writer_r_sei(eis_cyc, 0);
     out->rsei_spectrum[1] = lmb__eis_writer_r_sei(eis_cyc, 4);
     out->rsei_spectrum[2] = lmb__eis_writer_r_sei(eis_cyc, out->spectra - 1);
-    lmb_sim_stats stats;
-    lmb_sim_get_stats(sim, &stats);
-    out->ida_steps = stats.steps;
-    out->res_evals = stats.res_evals;
-    if (out_dir) {
-        snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
-        st = lmb_summary_write_csv(ctx, sum, path);
-    }
+    st = lmb__study_finish(ctx, sim, sum, out_dir, &out->ida_steps, &out->res_evals);
 done:
     if (bdf)
         st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));

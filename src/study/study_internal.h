@@ -30,4 +30,9 @@ lmb_status lmb__study_run(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *proto,
                           const lmb_run_options *ro, lmb_summary *sum, lmb_run_result *res,
                           char *error, size_t n);
 
+/* The solver statistics of a finished run into *steps and *res_evals, and with out_dir its
+ * cycles.csv there. Returns the writer's status. */
+lmb_status lmb__study_finish(lmb_ctx *ctx, const lmb_sim *sim, const lmb_summary *sum,
+                             const char *out_dir, long *steps, long *res_evals);
+
 #endif

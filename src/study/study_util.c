@@ -29,3 +29,16 @@ lmb_status lmb__study_run(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *proto,
     }
     return st;
 }
+
+lmb_status lmb__study_finish(lmb_ctx *ctx, const lmb_sim *sim, const lmb_summary *sum,
+                             const char *out_dir, long *steps, long *res_evals) {
+    lmb_sim_stats stats;
+    lmb_sim_get_stats(sim, &stats);
+    *steps = stats.steps;
+    *res_evals = stats.res_evals;
+    if (!out_dir)
+        return LMB_OK;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/cycles.csv", out_dir);
+    return lmb_summary_write_csv(ctx, sum, path);
+}
