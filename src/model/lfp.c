@@ -182,3 +182,17 @@ double lmb__lili_lfp_dl_charge(const lmb__lili *L, const double *y) {
         q += L->mesh.h_m[k] * L->lfp.a_tot * L->lfp.cdl * y[L->idp[k]];
     return q;
 }
+
+void lmb__lfp_surface_range(const lmb__lili *L, const double *y, double *x_min, double *x_max) {
+    const lmb__lfp_region *R = &L->lfp;
+    *x_min = INFINITY;
+    *x_max = -INFINITY;
+    for (int k = R->k0; k < L->mesh.n; k++)
+        for (int j = 0; j < R->n_cls; j++) {
+            int b = R->iblk[k] + j * (1 + R->n_sh);
+            double x =
+                lmb__sphere_surface(&R->sph[j], R->D_s, y + b + 1, y[b] / LMB_FARADAY) / R->c_max;
+            *x_min = fmin(*x_min, x);
+            *x_max = fmax(*x_max, x);
+        }
+}

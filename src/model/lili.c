@@ -46,6 +46,7 @@
 #include "lmb/units.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -411,6 +412,27 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     return 0;
 }
 
+/* Why a step may have failed: the LFP particles full (discharged) or empty (charged) at their
+ * surface, where the exchange current vanishes, a current the protocol did not limit. */
+static void explain(const lmb__model *m, const double *y, char *buf, size_t n) {
+    const lmb__lili *L = lmb__lili_of(m);
+    buf[0] = '\0';
+    if (!L->has_lfp)
+        return;
+    double lo, hi;
+    lmb__lfp_surface_range(L, y, &lo, &hi);
+    if (hi > 0.995)
+        snprintf(buf, n,
+                 "the LFP particles are full at their surface (x = %.4f): the cell is "
+                 "discharged; end discharges at a voltage (e.g. 'or until 2.5 V')",
+                 hi);
+    else if (lo < 0.005)
+        snprintf(buf, n,
+                 "the LFP particles are empty at their surface (x = %.4f): the cell is charged; "
+                 "end charges at a voltage (e.g. 'or until 3.6 V')",
+                 lo);
+}
+
 static void destroy(lmb__model *m) {
     lili_model *lm = (lili_model *)m;
     lmb__mesh_free(&lm->L.mesh);
@@ -491,6 +513,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     m->kind = "li-li";
     m->residual = residual;
     m->destroy = destroy;
+    m->explain = explain;
     m->impl = L;
     m->area_m2 = p->area_m2;
     m->rtol = p->num.rtol;

@@ -163,6 +163,8 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
 double lmb__lfp_collector_current(const lmb__lili *L, const double *y);
 void lmb__lfp_region_free(lmb__lfp_region *R);
 int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, double *r);
+/* Smallest and largest surface Li fraction over the LFP particles at state y [1]. */
+void lmb__lfp_surface_range(const lmb__lili *L, const double *y, double *x_min, double *x_max);
 /* Open-circuit potential of the electrode at Li fraction x [V]. */
 double lmb__lfp_region_ocv(const lmb__lfp_region *R, double x);
 

@@ -16,6 +16,8 @@
 
 #include "lmb/sim.h"
 
+#include <stddef.h>
+
 typedef struct lmb__model lmb__model;
 
 struct lmb__model {
@@ -42,6 +44,9 @@ struct lmb__model {
      * initial conditions: discrete changes of the model (a short that has formed) latch here.
      * NULL if the model has none. */
     void (*step_start)(lmb__model *m, const double *y);
+    /* A sentence for the solver's failure message when the state explains it (an electrode run
+     * empty or full), written to buf (size n; "" if none). NULL if the model has none. */
+    void (*explain)(const lmb__model *m, const double *y, char *buf, size_t n);
     void (*destroy)(lmb__model *m);
     void *impl;
 };

@@ -235,12 +235,16 @@ static lmb_status ida_fail(lmb_ctx *ctx, lmb_sim *sim, int flag, const char *wha
         if (w)
             N_VDestroy(w);
     }
+    /* the model's reading of the state (an electrode run full or empty) */
+    char hint[256] = "";
+    if (sim->model->explain)
+        sim->model->explain(sim->model, y, hint, sizeof hint);
     lmb_status st = lmb__ctx_fail(
         ctx, LMB_ESOLVER,
-        "IDA %s failed at t = %.6g s (step %d, cycle %d, V = %.6g V, I = %.6g A): %s%s%s%s", what,
-        sim->t, sim->step_count, sim->cycle_count, y[sim->model->iV],
+        "IDA %s failed at t = %.6g s (step %d, cycle %d, V = %.6g V, I = %.6g A): %s%s%s%s%s%s",
+        what, sim->t, sim->step_count, sim->cycle_count, y[sim->model->iV],
         y[sim->model->iI] * sim->model->area_m2, name ? name : "?", sim->ida_msg[0] ? ": " : "",
-        sim->ida_msg, culprit);
+        sim->ida_msg, culprit, hint[0] ? "; " : "", hint);
     free(name);
     return st;
 }

@@ -78,6 +78,15 @@ else
     fail "--sparse: $(cat "$tmp/err")"
 fi
 
+# a Li||LFP cell discharged without a voltage limit: the step fails when the LFP is full, and the
+# message says so and what to add (exit 1: a solver failure, the record so far is written)
+printf 'Discharge at 1 mA/cm2 for 1 mAh/cm2\n' > "$tmp/nolimit.txt"
+"$lmb" run li-lfp:bare "$tmp/nolimit.txt" -o "$tmp/nolimit" -q 2> "$tmp/err"
+[ $? -eq 1 ] || fail "an LFP discharge past full must exit 1"
+grep -q "nolimit.txt:1: .*the LFP particles are full at their surface.*until 2.5 V" "$tmp/err" ||
+    fail "the failure must say the LFP is full: $(cat "$tmp/err")"
+[ -s "$tmp/nolimit/timeseries.bdf.csv" ] || fail "the record up to the failure must be written"
+
 if [ "$fails" -gt 0 ]; then
     echo "$fails check(s) failed"
     exit 1
