@@ -21,8 +21,10 @@
 #include "lmb/protocol.h"
 #include "lmb/run.h"
 #include "lmb/eis.h"
+#include "lmb/eis_data.h"
 #include "lmb/symmetric.h"
 #include "lmb/adams.h"
+#include "lmb/circuit.h"
 
 #ifdef __cplusplus
 extern "C" {
