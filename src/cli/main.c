@@ -100,6 +100,28 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "\n"
      "  --ocv-only   li-li: fit only the parameters of the OCV spectra and the first cycle\n",
      lmb_cmd_fit},
+    {"eis", "fit equivalent circuits to measured impedance spectra",
+     "usage: lmb eis fit FILE --circuit CIRCUIT [--guess V1,V2,...] [--weighting unit|modulus]\n"
+     "                   [--multistart N] [--json]\n"
+     "\n"
+     "Fits CIRCUIT to every spectrum of FILE: a text file of columns f, Re(Z), Im(Z) (either\n"
+     "sign of the imaginary part: detected and stated on stderr) or a BioLogic .mpt/.mpr\n"
+     "(PEIS, GEIS; a file with several loops gives several spectra). Circuits are written as in\n"
+     "impedance.py: series '-', parallel 'p(A,B)', elements R, C, L, CPE, W, Wo, Ws, K, Zarc, G,\n"
+     "Gs, TLMQ with a number (R0, CPE1); parameters are named R0, CPE1_0, CPE1_1, ...\n"
+     "Least squares with GSL (trust region), positive parameters in log space, exponents in\n"
+     "(0, 1); standard errors from the Jacobian at the optimum.\n"
+     "\n"
+     "options:\n"
+     "  --circuit C       the circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'\n"
+     "  --guess V,...     starting values in parameter order (default: from the spectrum)\n"
+     "  --weighting W     modulus (default: residuals divided by |Z|) or unit\n"
+     "  --multistart N    N more starts from random perturbations (deterministic); the best wins\n"
+     "  --json            one JSON object per spectrum per line: circuit, parameters, stderr,\n"
+     "                    units, rmse_ohm, converged, spectrum, points\n"
+     "\n"
+     "Exit status: 0 every spectrum fitted, 1 a fit failed, 2 bad file, circuit or option.\n",
+     lmb_cmd_eis},
     {"help", "show help for lmb or for one command", "usage: lmb help [COMMAND]\n", lmb_cmd_help},
 };
 const int lmb_cli_command_count = (int)(sizeof lmb_cli_commands / sizeof lmb_cli_commands[0]);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# test_eis.sh - `lmb eis fit`: every measured spectrum of ../shared/data/eis loads (45 spectra
+# from the GEIS .mpr) and fits R0-p(R1,CPE1)-p(R2,CPE2) from the default guess; --json gives one
+# object per spectrum with impedance.py's parameter names; bad input exits 2 with one message.
+# Usage: test_eis.sh LMB SOURCE_DIR
+source "$(dirname "$0")/common.sh"
+src=$2
+data=$src/../shared/data/eis
+circuit='R0-p(R1,CPE1)-p(R2,CPE2)'
+
+for f in "$data"/*; do
+    name=$(basename "$f")
+    if ! "$lmb" eis fit "$f" --circuit "$circuit" --json > "$tmp/out.json" 2> "$tmp/err"; then
+        fail "$name: $(cat "$tmp/err")"
+        continue
+    fi
+    n=$(wc -l < "$tmp/out.json")
+    want=1
+    case "$name" in *45spectra*) want=45 ;; esac
+    [ "$n" -eq "$want" ] || fail "$name: $n spectra fitted, expected $want"
+    # every object: the circuit, the seven parameters and their errors, a finite rmse, converged
+    while IFS= read -r line; do
+        for k in '"circuit":"R0-p(R1,CPE1)-p(R2,CPE2)"' '"R0":' '"R1":' '"CPE1_0":' '"CPE1_1":' \
+            '"R2":' '"CPE2_0":' '"CPE2_1":' '"stderr":{' '"rmse_ohm":' '"spectrum":'; do
+            case "$line" in *"$k"*) ;; *) fail "$name: no $k in $line" ;; esac
+        done
+    done < "$tmp/out.json"
+    grep -q '"converged":true' "$tmp/out.json" || fail "$name: no spectrum converged"
+    grep -q 'holds -Z\|physics sign' "$tmp/err" || fail "$name: the sign convention is not stated"
+done
+
+# the table form names the parameters with their units
+"$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' > "$tmp/table" 2>/dev/null ||
+    fail "table output"
+grep -q '^  C1 .* F$' "$tmp/table" || fail "C1 with its unit: $(cat "$tmp/table")"
+# a guess in parameter order is taken (and a wrong count refused)
+"$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' --guess 0.01,0.02,1 \
+    > /dev/null 2>&1 || fail "--guess with 3 values"
+"$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' --guess 0.01,0.02 \
+    > /dev/null 2>&1
+[ $? -eq 2 ] || fail "--guess with 2 values for 3 parameters must exit 2"
+
+# bad input: one message naming the problem, exit 2
+"$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1' > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "an unbalanced circuit must exit 2"
+grep -q 'column' "$tmp/err" || fail "the circuit message must give the column: $(cat "$tmp/err")"
+"$lmb" eis fit "$tmp/no-such.csv" --circuit R0 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "a missing file must exit 2"
+grep -q 'no-such.csv' "$tmp/err" || fail "the message must name the file: $(cat "$tmp/err")"
+printf '1,2\nx,y,z\n' > "$tmp/bad.csv"
+"$lmb" eis fit "$tmp/bad.csv" --circuit R0 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "a malformed file must exit 2"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "one line of error: $(cat "$tmp/err")"
+"$lmb" eis frobnicate > /dev/null 2>&1
+[ $? -eq 2 ] || fail "an unknown eis command must exit 2"
+
+finish test_eis
