@@ -813,6 +813,9 @@ lmb_status lmb_circuit_fit(lmb_ctx *ctx, const lmb_circuit *c, const double *f_H
         lmb_circuit_fit_result_free(out);
         LMB__FAIL(ctx, LMB_ENOMEM, "circuit fit: out of memory for the GSL workspace");
     }
+    /* GSL reports its errors through a handler that aborts by default: for the fit, errors are
+     * statuses (the previous handler is restored below) */
+    gsl_error_handler_t *gsl_handler = gsl_set_error_handler_off();
     gsl_vector_view x0 = gsl_vector_view_array(us, np);
     const size_t max_iter = (size_t)(o.max_iter > 0 ? o.max_iter : LMB_CIRCUIT_FIT_MAX_ITER);
     uint64_t seed = LMB_CIRCUIT_FIT_SEED;
@@ -846,6 +849,7 @@ lmb_status lmb_circuit_fit(lmb_ctx *ctx, const lmb_circuit *c, const double *f_H
         /* covariance of u at this optimum; J of the last evaluation is at x */
         gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(ws), 0.0, cov);
     }
+    gsl_set_error_handler(gsl_handler);
     if (!isfinite(best)) {
         gsl_multifit_nlinear_free(ws);
         free(buf);
