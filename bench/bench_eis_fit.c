@@ -1,6 +1,6 @@
 /*
  * bench_eis_fit.c - equivalent-circuit fits per second (the impedance issue's speed figure):
- * every spectrum of ../shared/data/eis (51 spectra: 45 GEIS loops of 9 points, and single
+ * every spectrum of the shared data/eis (51 spectra: 45 GEIS loops of 9 points, and single
  * spectra of 15 to 107 points) fitted with R0-p(R1,CPE1)-p(R2,CPE2) from the default guess, as
  * `lmb eis fit` does; reading the files is timed apart.
  * Prints the median over RUNS of the time per pass and the fits per second.
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef LMB_SOURCE_DIR
-#define LMB_SOURCE_DIR "."
+#ifndef LMB_SHARED_DIR
+#define LMB_SHARED_DIR "../shared"
 #endif
 
 #define MAX_FILES 64
@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
     int runs = argc > 1 ? atoi(argv[1]) : 5;
     if (runs < 1 || runs > MAX_RUNS)
         runs = 5;
-    const char *dir = LMB_SOURCE_DIR "/../shared/data/eis";
+    const char *dir = LMB_SHARED_DIR "/data/eis";
     lmb_ctx *ctx = NULL;
     lmb_circuit *c = NULL;
     if (lmb_ctx_create(&ctx) != LMB_OK ||

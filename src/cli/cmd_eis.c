@@ -1,6 +1,7 @@
 /*
  * cmd_eis.c - `lmb eis fit`: equivalent-circuit fits of measured impedance spectra
- * (lmb/eis_data.h reads the file, lmb/circuit.h fits each spectrum).
+ * (lmb/eis_data.h reads the file, lmb/circuit.h fits each spectrum); `lmb eis sim`: the model's
+ * spectrum of a cell (lmb_sim_impedance), at rest or after a protocol.
  *
  * Output per spectrum: a table of parameters with standard errors and units, or with --json one
  * JSON object per line: {"circuit", "parameters": {"R0": ...}, "stderr": {...}, "units": {...},
@@ -12,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,10 +165,107 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
     return rc;
 }
 
+/* A positive, finite number [Hz] from text; 0 or -1. */
+static int parse_hz(const char *text, double *v) {
+    char *end = NULL;
+    errno = 0;
+    *v = strtod(text, &end);
+    return end != text && *end == '\0' && errno == 0 && *v > 0.0 && isfinite(*v) ? 0 : -1;
+}
+
+/* `lmb eis sim CELL`: the model's spectrum of a cell at rest (after an optional protocol). */
+static int cmd_eis_sim(lmb_ctx *ctx, int argc, char **argv) {
+    const char *cell_name = NULL, *after = NULL, *out_path = NULL;
+    double f_hi = 1e6, f_lo = 1e-3;
+    long ppd = 10;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if ((!strcmp(a, "--from") || !strcmp(a, "--to")) && has_value) {
+            if (parse_hz(argv[++i], a[2] == 'f' ? &f_hi : &f_lo) != 0)
+                return lmb_cli_usage_error("eis", "%s '%s': a frequency in Hz > 0", a, argv[i]);
+        } else if (!strcmp(a, "--points-per-decade") && has_value) {
+            char *end = NULL;
+            ppd = strtol(argv[++i], &end, 10);
+            if (!end || *end != '\0' || ppd < 1 || ppd > 1000)
+                return lmb_cli_usage_error("eis", "--points-per-decade '%s': 1 to 1000", argv[i]);
+        } else if (!strcmp(a, "--after") && has_value) {
+            after = argv[++i];
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+            out_path = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
+        } else if (!cell_name) {
+            cell_name = a;
+        } else {
+            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        }
+    }
+    if (!cell_name)
+        return lmb_cli_usage_error("eis", "sim: missing CELL");
+    double hi = fmax(f_hi, f_lo), lo = fmin(f_hi, f_lo);
+    size_t n = (size_t)floor(log10(hi / lo) * (double)ppd + 1e-9) + 1;
+    if (n < 3 || n > 100000)
+        return lmb_cli_usage_error("eis", "sim: %zu frequencies (3 to 100000 are allowed)", n);
+    lmb_cell *cell = NULL;
+    lmb_protocol *proto = NULL;
+    lmb_sim *sim = NULL;
+    lmb_status st = lmb_cell_load(ctx, cell_name, &cell);
+    if (st == LMB_OK && after)
+        st = lmb_protocol_load(ctx, after, &proto);
+    if (st != LMB_OK) {
+        lmb_cell_free(cell);
+        return lmb_cli_fail_input(ctx, st);
+    }
+    double *buf = malloc(3 * n * sizeof *buf);
+    int rc = LMB_EXIT_OK;
+    st = buf ? lmb_sim_create(ctx, cell, NULL, &sim) : LMB_ENOMEM;
+    if (st == LMB_OK && proto) {
+        lmb_run_result res;
+        st = lmb_protocol_run(ctx, sim, proto, NULL, NULL, &res);
+    }
+    double *f = buf, *zr = buf + n, *zi = buf + 2 * n;
+    if (st == LMB_OK) {
+        for (size_t k = 0; k < n; k++)
+            f[k] = hi * pow(10.0, -(double)k / (double)ppd);
+        st = lmb_sim_impedance(ctx, sim, f, n, zr, zi);
+    }
+    FILE *out = stdout;
+    if (st == LMB_OK && out_path && !(out = fopen(out_path, "w"))) {
+        fprintf(stderr, "lmb: %s: cannot write: %s\n", out_path, strerror(errno));
+        rc = LMB_EXIT_FAIL;
+    }
+    if (st != LMB_OK) {
+        rc = lmb_cli_fail(ctx, st);
+    } else if (out) {
+        fprintf(out, "frequency_Hz,Z_re_ohm,Z_im_ohm\n");
+        for (size_t k = 0; k < n; k++)
+            fprintf(out, "%.10g,%.10g,%.10g\n", f[k], zr[k], zi[k]);
+        if (out != stdout && fclose(out) != 0) {
+            fprintf(stderr, "lmb: %s: cannot write: %s\n", out_path, strerror(errno));
+            rc = LMB_EXIT_FAIL;
+        }
+        lmb_arc_metrics am;
+        if (lmb_eis_arc_metrics(ctx, f, zr, zi, n, &am) == LMB_OK)
+            fprintf(stderr,
+                    "lmb eis: %s%s%s at t = %.6g s: R_hf %.4g ohm, R_SEI %.4g ohm, R_diff %.4g "
+                    "ohm, R_total %.4g ohm, arc apex %.4g Hz\n",
+                    cell_name, after ? " after " : "", after ? after : "", lmb_sim_time(sim),
+                    am.R_hf, am.R_SEI, am.R_diff, am.R_total, am.f_apex_Hz);
+    }
+    lmb_sim_free(sim);
+    lmb_protocol_free(proto);
+    lmb_cell_free(cell);
+    free(buf);
+    return rc;
+}
+
 int lmb_cmd_eis(lmb_ctx *ctx, int argc, char **argv) {
     if (argc < 2)
-        return lmb_cli_usage_error("eis", "missing what to do (fit)");
+        return lmb_cli_usage_error("eis", "missing what to do (fit or sim)");
     if (!strcmp(argv[1], "fit"))
         return cmd_eis_fit(ctx, argc, argv);
-    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit)", argv[1]);
+    if (!strcmp(argv[1], "sim"))
+        return cmd_eis_sim(ctx, argc, argv);
+    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit, sim)", argv[1]);
 }

@@ -100,11 +100,18 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "\n"
      "  --ocv-only   li-li: fit only the parameters of the OCV spectra and the first cycle\n",
      lmb_cmd_fit},
-    {"eis", "fit equivalent circuits to measured impedance spectra",
+    {"eis", "impedance: fit measured spectra, simulate a cell's spectrum",
      "usage: lmb eis fit FILE --circuit CIRCUIT [--guess V1,V2,...] [--weighting unit|modulus]\n"
      "                   [--multistart N] [--json]\n"
+     "       lmb eis sim CELL [--after PROTOCOL] [--from HZ] [--to HZ] [--points-per-decade N]\n"
+     "                   [-o FILE]\n"
      "\n"
-     "Fits CIRCUIT to every spectrum of FILE: a text file of columns f, Re(Z), Im(Z) (either\n"
+     "sim: the impedance of the cell model at rest (or at the state a PROTOCOL leaves it in),\n"
+     "from the linearised DAE, 1 MHz to 1 mHz by default, 10 points per decade; writes\n"
+     "frequency_Hz,Z_re_ohm,Z_im_ohm (physics sign) to stdout or FILE and the arc reading\n"
+     "(R_hf, R_SEI, R_diff, R_total, apex) on stderr.\n"
+     "\n"
+     "fit: fits CIRCUIT to every spectrum of FILE: a text file of columns f, Re(Z), Im(Z) (either\n"
      "sign of the imaginary part: detected and stated on stderr) or a BioLogic .mpt/.mpr\n"
      "(PEIS, GEIS; a file with several loops gives several spectra). Circuits are written as in\n"
      "impedance.py: series '-', parallel 'p(A,B)', elements R, C, L, CPE, W, Wo, Ws, K, Zarc, G,\n"

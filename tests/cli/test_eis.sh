@@ -2,10 +2,10 @@
 # test_eis.sh - `lmb eis fit`: every measured spectrum of ../shared/data/eis loads (45 spectra
 # from the GEIS .mpr) and fits R0-p(R1,CPE1)-p(R2,CPE2) from the default guess; --json gives one
 # object per spectrum with impedance.py's parameter names; bad input exits 2 with one message.
-# Usage: test_eis.sh LMB SOURCE_DIR
+# Usage: test_eis.sh LMB SOURCE_DIR SHARED_DIR
 source "$(dirname "$0")/common.sh"
-src=$2
-data=$src/../shared/data/eis
+data=${3:?usage: test_eis.sh LMB SOURCE_DIR SHARED_DIR}/data/eis
+[ -d "$data" ] || { echo "FAIL: no measured spectra in $data (set LMB_SHARED_DIR)"; exit 1; }
 circuit='R0-p(R1,CPE1)-p(R2,CPE2)'
 
 for f in "$data"/*; do
@@ -39,6 +39,18 @@ grep -q '^  C1 .* F$' "$tmp/table" || fail "C1 with its unit: $(cat "$tmp/table"
 "$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' --guess 0.01,0.02 \
     > /dev/null 2>&1
 [ $? -eq 2 ] || fail "--guess with 2 values for 3 parameters must exit 2"
+
+# the model's spectrum (at rest after the OCV protocol) reads back and fits: the bare Li||Li cell
+# is a bulk resistance, two arcs (film, charge transfer) and the electrolyte's diffusion
+"$lmb" eis sim li-li:bare --after protocol:eis-ocv -o "$tmp/sim.csv" 2> "$tmp/err" || fail "eis sim: $(cat "$tmp/err")"
+head -n 1 "$tmp/sim.csv" | grep -qx 'frequency_Hz,Z_re_ohm,Z_im_ohm' || fail "eis sim header"
+[ "$(wc -l < "$tmp/sim.csv")" -eq 92 ] || fail "eis sim: $(wc -l < "$tmp/sim.csv") lines, expected 1 + 91"
+grep -q 'R_SEI 17[0-9.]* ohm' "$tmp/err" || fail "eis sim arc reading: $(cat "$tmp/err")"
+"$lmb" eis fit "$tmp/sim.csv" --circuit 'R0-p(R1,C1)-p(R2,C2)-Wo1' --json > "$tmp/simfit.json" 2> "$tmp/err" ||
+    fail "fitting the model's spectrum: $(cat "$tmp/err")"
+grep -q 'physics sign, kept' "$tmp/err" || fail "the model's spectrum is in the physics sign: $(cat "$tmp/err")"
+"$lmb" eis sim no-such-cell > /dev/null 2>&1
+[ $? -eq 2 ] || fail "eis sim of a missing cell must exit 2"
 
 # bad input: one message naming the problem, exit 2
 "$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1' > /dev/null 2> "$tmp/err"
