@@ -25,6 +25,7 @@
 #include "lmb/symmetric.h"
 #include "lmb/adams.h"
 #include "lmb/circuit.h"
+#include "lmb/kk.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -37,6 +37,34 @@ static int parse_guess(const char *text, double *v, size_t n) {
     return *p == '\0' ? 0 : -1;
 }
 
+/* Loads FILE and states how its sign convention was read (stderr); NULL after printing the
+ * error (the exit status goes to *rc). */
+static lmb_eis_data *load_spectra(lmb_ctx *ctx, const char *file, int *rc) {
+    lmb_eis_data *d = NULL;
+    lmb_status st = lmb_eis_data_load(ctx, file, &d);
+    if (st != LMB_OK) {
+        *rc = lmb_cli_fail_input(ctx, st);
+        return NULL;
+    }
+    fprintf(stderr, "lmb eis: %s: %s, %zu spectra; %s\n", file, lmb_eis_data_format(d),
+            lmb_eis_data_count(d), lmb_eis_data_sign_note(d));
+    return d;
+}
+
+static void add_array(cJSON *o, const char *name, const double *v, size_t n) {
+    cJSON *a = cJSON_AddArrayToObject(o, name);
+    for (size_t i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+}
+
+static void print_object(cJSON *o) {
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    cJSON_Delete(o);
+}
+
 static void print_json(const lmb_circuit *c, const lmb_circuit_fit_result *r, size_t spectrum,
                        size_t points) {
     cJSON *o = cJSON_CreateObject(), *par = cJSON_CreateObject(), *err = cJSON_CreateObject(),
@@ -133,16 +161,13 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
         }
         opt.guess = p0;
     }
-    lmb_eis_data *d = NULL;
-    st = lmb_eis_data_load(ctx, file, &d);
-    if (st != LMB_OK) {
+    int rc = LMB_EXIT_OK;
+    lmb_eis_data *d = load_spectra(ctx, file, &rc);
+    if (!d) {
         free(p0);
         lmb_circuit_free(c);
-        return lmb_cli_fail_input(ctx, st);
+        return rc;
     }
-    fprintf(stderr, "lmb eis: %s: %s, %zu spectra; %s\n", file, lmb_eis_data_format(d),
-            lmb_eis_data_count(d), lmb_eis_data_sign_note(d));
-    int rc = LMB_EXIT_OK;
     for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
         size_t n = lmb_eis_data_n(d, s);
         lmb_circuit_fit_result r;
@@ -162,6 +187,83 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
     lmb_eis_data_free(d);
     free(p0);
     lmb_circuit_free(c);
+    return rc;
+}
+
+/* `lmb eis kk FILE`: the lin-KK validity test of every spectrum (lmb/kk.h). */
+static int cmd_eis_kk(lmb_ctx *ctx, int argc, char **argv) {
+    const char *file = NULL;
+    lmb_kk_options opt = lmb_kk_options_default();
+    opt.add_inductance = 1; /* as impedance.py's linKK: cells and cables have one */
+    int json = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--mu-c") && i + 1 < argc) {
+            char *end = NULL;
+            opt.mu_c = strtod(argv[++i], &end);
+            if (!end || *end != '\0' || !(opt.mu_c > 0.0 && opt.mu_c <= 1.0))
+                return lmb_cli_usage_error("eis", "--mu-c '%s': a number in (0, 1]", argv[i]);
+        } else if (!strcmp(a, "--M") && i + 1 < argc) {
+            char *end = NULL;
+            long m = strtol(argv[++i], &end, 10);
+            if (!end || *end != '\0' || m < 1 || m > LMB_KK_MAX_M)
+                return lmb_cli_usage_error("eis", "--M '%s': a count from 1 to %d", argv[i],
+                                           LMB_KK_MAX_M);
+            opt.mu_c = 0.0; /* no criterion: exactly M elements (at most 2n unknowns) */
+            opt.max_M = (int)m;
+        } else if (!strcmp(a, "--add-capacitance")) {
+            opt.add_capacitance = 1;
+        } else if (!strcmp(a, "--no-inductance")) {
+            opt.add_inductance = 0;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        }
+    }
+    if (!file)
+        return lmb_cli_usage_error("eis", "kk: missing FILE");
+    int rc = LMB_EXIT_OK;
+    lmb_eis_data *d = load_spectra(ctx, file, &rc);
+    if (!d)
+        return rc;
+    for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
+        size_t n = lmb_eis_data_n(d, s);
+        const double *f = lmb_eis_data_f(d, s);
+        lmb_kk_result r;
+        lmb_status st =
+            lmb_kk_test(ctx, f, lmb_eis_data_re(d, s), lmb_eis_data_im(d, s), n, &opt, &r);
+        if (st != LMB_OK) {
+            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
+            rc = LMB_EXIT_FAIL;
+            continue;
+        }
+        if (json) {
+            cJSON *o = cJSON_CreateObject();
+            if (o) {
+                cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
+                cJSON_AddNumberToObject(o, "points", (double)n);
+                cJSON_AddNumberToObject(o, "M", r.M);
+                cJSON_AddNumberToObject(o, "mu", r.mu);
+                cJSON_AddNumberToObject(o, "residual_rms", r.rms_res);
+                cJSON_AddNumberToObject(o, "residual_max", r.max_res);
+                add_array(o, "frequency_Hz", f, n);
+                add_array(o, "residual_re", r.res_re, n);
+                add_array(o, "residual_im", r.res_im, n);
+            }
+            print_object(o);
+        } else {
+            printf("spectrum %zu (%zu points): lin-KK with M = %d Voigt elements (mu %.3f): "
+                   "residuals rms %.3g %%, max %.3g %% of |Z|\n",
+                   s + 1, n, r.M, r.mu, 100.0 * r.rms_res, 100.0 * r.max_res);
+        }
+        lmb_kk_result_free(&r);
+    }
+    lmb_eis_data_free(d);
     return rc;
 }
 
@@ -267,5 +369,7 @@ int lmb_cmd_eis(lmb_ctx *ctx, int argc, char **argv) {
         return cmd_eis_fit(ctx, argc, argv);
     if (!strcmp(argv[1], "sim"))
         return cmd_eis_sim(ctx, argc, argv);
-    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit, sim)", argv[1]);
+    if (!strcmp(argv[1], "kk"))
+        return cmd_eis_kk(ctx, argc, argv);
+    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit, kk, sim)", argv[1]);
 }
