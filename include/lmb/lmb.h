@@ -26,6 +26,7 @@
 #include "lmb/adams.h"
 #include "lmb/circuit.h"
 #include "lmb/kk.h"
+#include "lmb/drt.h"
 
 #ifdef __cplusplus
 extern "C" {
