@@ -267,6 +267,84 @@ static int cmd_eis_kk(lmb_ctx *ctx, int argc, char **argv) {
     return rc;
 }
 
+/* `lmb eis drt FILE`: the distribution of relaxation times of every spectrum (lmb/drt.h). */
+static int cmd_eis_drt(lmb_ctx *ctx, int argc, char **argv) {
+    const char *file = NULL;
+    lmb_drt_options opt = lmb_drt_options_default();
+    int json = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--lambda") && i + 1 < argc) {
+            char *end = NULL;
+            opt.lambda = strtod(argv[++i], &end);
+            if (!end || *end != '\0' || !(opt.lambda > 0.0) || !isfinite(opt.lambda))
+                return lmb_cli_usage_error("eis", "--lambda '%s': a number > 0", argv[i]);
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        }
+    }
+    if (!file)
+        return lmb_cli_usage_error("eis", "drt: missing FILE");
+    int rc = LMB_EXIT_OK;
+    lmb_eis_data *d = load_spectra(ctx, file, &rc);
+    if (!d)
+        return rc;
+    for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
+        size_t n = lmb_eis_data_n(d, s);
+        lmb_drt_result r;
+        lmb_status st = lmb_drt(ctx, lmb_eis_data_f(d, s), lmb_eis_data_re(d, s),
+                                lmb_eis_data_im(d, s), n, &opt, &r);
+        if (st != LMB_OK) {
+            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
+            rc = LMB_EXIT_FAIL;
+            continue;
+        }
+        if (json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON *peaks = o ? cJSON_AddArrayToObject(o, "peaks") : NULL;
+            if (o) {
+                cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
+                cJSON_AddNumberToObject(o, "points", (double)n);
+                cJSON_AddNumberToObject(o, "R_inf_ohm", r.R_inf_ohm);
+                cJSON_AddNumberToObject(o, "L_H", r.L_H);
+                cJSON_AddNumberToObject(o, "R_pol_ohm", r.R_pol_ohm);
+                cJSON_AddNumberToObject(o, "lambda", r.lambda);
+                cJSON_AddNumberToObject(o, "rms_ohm", r.rms_ohm);
+                for (size_t k = 0; peaks && k < r.n_peaks; k++) {
+                    cJSON *pk = cJSON_CreateObject();
+                    if (!pk)
+                        break;
+                    cJSON_AddNumberToObject(pk, "tau_s", r.peaks[k].tau_s);
+                    cJSON_AddNumberToObject(pk, "f_Hz", r.peaks[k].f_Hz);
+                    cJSON_AddNumberToObject(pk, "gamma_ohm", r.peaks[k].gamma_ohm);
+                    cJSON_AddNumberToObject(pk, "R_ohm", r.peaks[k].R_ohm);
+                    cJSON_AddItemToArray(peaks, pk);
+                }
+                add_array(o, "tau_s", r.tau_s, r.n_tau);
+                add_array(o, "gamma_ohm", r.gamma_ohm, r.n_tau);
+            }
+            print_object(o);
+        } else {
+            printf("spectrum %zu (%zu points): R_inf %.4g ohm, R_pol %.4g ohm, L %.3g H, lambda "
+                   "%.3g (%s), fit rms %.3g ohm; %zu peaks\n",
+                   s + 1, n, r.R_inf_ohm, r.R_pol_ohm, r.L_H, r.lambda,
+                   opt.lambda > 0.0 ? "given" : "GCV", r.rms_ohm, r.n_peaks);
+            for (size_t k = 0; k < r.n_peaks; k++)
+                printf("  peak %zu: tau %.4g s (%.4g Hz), R %.4g ohm\n", k + 1, r.peaks[k].tau_s,
+                       r.peaks[k].f_Hz, r.peaks[k].R_ohm);
+        }
+        lmb_drt_result_free(&r);
+    }
+    lmb_eis_data_free(d);
+    return rc;
+}
+
 /* A positive, finite number [Hz] from text; 0 or -1. */
 static int parse_hz(const char *text, double *v) {
     char *end = NULL;
@@ -371,5 +449,7 @@ int lmb_cmd_eis(lmb_ctx *ctx, int argc, char **argv) {
         return cmd_eis_sim(ctx, argc, argv);
     if (!strcmp(argv[1], "kk"))
         return cmd_eis_kk(ctx, argc, argv);
-    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit, kk, sim)", argv[1]);
+    if (!strcmp(argv[1], "drt"))
+        return cmd_eis_drt(ctx, argc, argv);
+    return lmb_cli_usage_error("eis", "unknown '%s' (available: fit, kk, drt, sim)", argv[1]);
 }

@@ -40,6 +40,16 @@ for f in "$data"/*; do
     grep -q '"M":[0-9]*,"mu":[0-9.e-]*,"residual_rms":' "$tmp/kk.json" || fail "kk $name: $(head -c 300 "$tmp/kk.json")"
 done
 
+# DRT: every spectrum; the model's spectrum gives R_inf near its high-frequency intercept
+for f in "$data"/*; do
+    name=$(basename "$f")
+    "$lmb" eis drt "$f" --json > "$tmp/drt.json" 2> "$tmp/err" || fail "drt $name: $(cat "$tmp/err")"
+    want=1
+    case "$name" in *45spectra*) want=45 ;; esac
+    [ "$(wc -l < "$tmp/drt.json")" -eq "$want" ] || fail "drt $name: $(wc -l < "$tmp/drt.json") spectra"
+    grep -q '"R_pol_ohm":[0-9.e+-]*,' "$tmp/drt.json" || fail "drt $name: $(head -c 300 "$tmp/drt.json")"
+done
+
 # the table form names the parameters with their units
 "$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' > "$tmp/table" 2>/dev/null ||
     fail "table output"
