@@ -34,32 +34,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_drt: out of memory\n");
         return 1;
     }
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        fprintf(stderr, "bench_drt: %s: cannot open\n", dir);
-        lmb_ctx_free(ctx);
-        return 1;
-    }
     lmb_eis_data *data[MAX_FILES];
-    int n_files = 0;
     size_t n_spectra = 0, n_points = 0;
     double t0 = bench_now_s();
-    for (struct dirent *e; (e = readdir(dp)) != NULL && n_files < MAX_FILES;) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (lmb_eis_data_load(ctx, path, &data[n_files]) != LMB_OK) {
-            fprintf(stderr, "bench_drt: %s\n", lmb_ctx_errmsg(ctx));
-            continue;
-        }
-        for (size_t s = 0; s < lmb_eis_data_count(data[n_files]); s++) {
-            n_spectra++;
-            n_points += lmb_eis_data_n(data[n_files], s);
-        }
-        n_files++;
+    int n_files = bench_load_eis_dir(ctx, "bench_drt", dir, data, MAX_FILES, &n_spectra, &n_points);
+    if (n_files < 0) {
+        fprintf(stderr, "bench_drt: %s: cannot open\n", dir);
+        return 1;
     }
-    closedir(dp);
     double t_read = bench_now_s() - t0;
     lmb_drt_options opt = lmb_drt_options_default();
     printf("bench_drt: %d files, %zu spectra, %zu points (read in %.3f s)\n", n_files, n_spectra,

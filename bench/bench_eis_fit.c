@@ -35,31 +35,15 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_eis_fit: %s\n", ctx ? lmb_ctx_errmsg(ctx) : "out of memory");
         return 1;
     }
-    DIR *dp = opendir(dir);
-    if (!dp) {
+    lmb_eis_data *data[MAX_FILES];
+    size_t n_spectra = 0, n_points = 0;
+    double t0 = bench_now_s();
+    int n_files =
+        bench_load_eis_dir(ctx, "bench_eis_fit", dir, data, MAX_FILES, &n_spectra, &n_points);
+    if (n_files < 0) {
         fprintf(stderr, "bench_eis_fit: %s: cannot open\n", dir);
         return 1;
     }
-    lmb_eis_data *data[MAX_FILES];
-    int n_files = 0;
-    size_t n_spectra = 0, n_points = 0;
-    double t0 = bench_now_s();
-    for (struct dirent *e; (e = readdir(dp)) != NULL && n_files < MAX_FILES;) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (lmb_eis_data_load(ctx, path, &data[n_files]) != LMB_OK) {
-            fprintf(stderr, "bench_eis_fit: %s\n", lmb_ctx_errmsg(ctx));
-            continue;
-        }
-        for (size_t s = 0; s < lmb_eis_data_count(data[n_files]); s++) {
-            n_spectra++;
-            n_points += lmb_eis_data_n(data[n_files], s);
-        }
-        n_files++;
-    }
-    closedir(dp);
     double t_read = bench_now_s() - t0;
     lmb_circuit_fit_options opt = lmb_circuit_fit_options_default();
     double t[MAX_RUNS];

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "lmb/circuit.h"
+#include "test_util.h"
 #include "lmb/ctx.h"
 
 #include <complex.h>
@@ -58,20 +59,6 @@ static void check_names(const lmb_circuit *c, const char *const *names, size_t n
 static void log_freqs(double *f) {
     for (int i = 0; i < NPTS; i++)
         f[i] = pow(10.0, log10(F_HI) - (log10(F_HI) - log10(F_LO)) * i / (NPTS - 1.0));
-}
-
-static uint64_t rng_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* standard normal deviate (Box-Muller) */
-static double gauss(uint64_t *s) {
-    double u1 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    double u2 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    return sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
 }
 
 /* ---- parsing ---- */
@@ -288,8 +275,8 @@ static void synth(const lmb_circuit *c, const double *p, uint64_t seed, double *
     assert_int_equal(lmb_circuit_impedance(c, p, f, NPTS, re, im), LMB_OK);
     for (int i = 0; i < NPTS; i++) {
         double m = hypot(re[i], im[i]);
-        re[i] += NOISE * m * gauss(&seed);
-        im[i] += NOISE * m * gauss(&seed);
+        re[i] += NOISE * m * lmb_test_gauss(&seed);
+        im[i] += NOISE * m * lmb_test_gauss(&seed);
     }
 }
 

@@ -30,6 +30,7 @@
 
 #include "lmb/ctx.h"
 #include "lmb/drt.h"
+#include "test_util.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
@@ -64,19 +65,6 @@ static void log_freqs(double *f) {
         f[i] = pow(10.0, log10(F_HI) - (log10(F_HI) - log10(F_LO)) * i / (NPTS - 1.0));
 }
 
-static uint64_t rng_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double gauss(uint64_t *s) {
-    double u1 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    double u2 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    return sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
-}
-
 static void zarc(const double *f, double *re, double *im, double L_H) {
     for (int i = 0; i < NPTS; i++) {
         double w = TWO_PI * f[i];
@@ -89,8 +77,8 @@ static void zarc(const double *f, double *re, double *im, double L_H) {
 static void add_noise(double *re, double *im, uint64_t seed) {
     for (int i = 0; i < NPTS; i++) {
         double m = hypot(re[i], im[i]);
-        re[i] += NOISE * m * gauss(&seed);
-        im[i] += NOISE * m * gauss(&seed);
+        re[i] += NOISE * m * lmb_test_gauss(&seed);
+        im[i] += NOISE * m * lmb_test_gauss(&seed);
     }
 }
 

@@ -34,6 +34,7 @@
 
 #include "lmb/ctx.h"
 #include "lmb/kk.h"
+#include "test_util.h"
 
 #include <complex.h>
 #include <math.h>
@@ -54,20 +55,6 @@
 static void log_freqs(double *f) {
     for (int i = 0; i < NPTS; i++)
         f[i] = pow(10.0, log10(F_HI) - (log10(F_HI) - log10(F_LO)) * i / (NPTS - 1.0));
-}
-
-static uint64_t rng_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* standard normal deviate (Box-Muller) */
-static double gauss(uint64_t *s) {
-    double u1 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    double u2 = ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-    return sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2);
 }
 
 static double complex z_rc(double f) {
@@ -92,8 +79,8 @@ static void make(spectrum *sp, double complex (*z)(double), double noise, uint64
     for (int i = 0; i < NPTS; i++) {
         double complex v = z(sp->f[i]);
         double a = cabs(v);
-        sp->re[i] = creal(v) + noise * a * gauss(&s);
-        sp->im[i] = cimag(v) + noise * a * gauss(&s);
+        sp->re[i] = creal(v) + noise * a * lmb_test_gauss(&s);
+        sp->im[i] = cimag(v) + noise * a * lmb_test_gauss(&s);
     }
 }
 

@@ -6,6 +6,24 @@
 
 #include "lmb/lmb.h"
 
+#include <math.h>
+#include <stdint.h>
+
+/* Deterministic pseudo-random numbers for synthetic noise (SplitMix64, Steele et al. 2014). */
+static inline uint64_t lmb_test_rng_next(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A standard normal deviate (Box-Muller) from the generator above. */
+static inline double lmb_test_gauss(uint64_t *s) {
+    double u1 = ((double)(lmb_test_rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
+    double u2 = ((double)(lmb_test_rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
+}
+
 /*
  * Turns a calibrated preset into the ideal cell of the analytic checks: one interface arc (no
  * film capacitance), stripping over the whole area (no pits), no mossy or dead Li, no SEI
