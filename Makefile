@@ -37,6 +37,7 @@ MAIN_OUTPUT = $(OUT)/comparison.csv $(OUT)/comparison.json
 ASAN_CMAKE_ARGS = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DLMB_SANITIZE=ON \
                   -DLMB_BUILD_BENCH=OFF
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt:print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # Fail when a test directory holds no test at all, so that a broken glob cannot pass silently.

@@ -24,6 +24,7 @@ libs=(
     libcjson-dev       # JSON cell files
     libcmocka-dev      # unit tests
     libsqlite3-dev     # results stores of sweeps
+    libplplot-dev plplot-driver-cairo # figures (SVG through cairo)
 )
 # shellcheck disable=SC2206 # word splitting of the extra list is intended
 wanted=("${tools[@]}" "${libs[@]}" ${LMB_EXTRA_PACKAGES:-})

@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "io/eis_figure.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -105,8 +106,33 @@ static void print_table(const lmb_circuit *c, const lmb_circuit_fit_result *r, s
                r->std_err[i], lmb_circuit_param_unit(c, i));
 }
 
+/* The figures of a fitted spectrum: data and the circuit on 20 points per decade. */
+static lmb_status fit_figures(lmb_ctx *ctx, const char *dir, size_t s, const lmb_circuit *c,
+                              const double *params, const double *f, const double *zr,
+                              const double *zi, size_t n) {
+    double lo = f[0], hi = f[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = fmin(lo, f[i]);
+        hi = fmax(hi, f[i]);
+    }
+    size_t m = (size_t)ceil(20.0 * log10(hi / lo)) + 2;
+    double *buf = malloc(3 * m * sizeof *buf);
+    if (!buf)
+        return LMB_ENOMEM;
+    double *ff = buf, *fr = buf + m, *fi = buf + 2 * m;
+    for (size_t i = 0; i < m; i++)
+        ff[i] = hi * pow(lo / hi, (double)i / (double)(m - 1));
+    lmb_status st = lmb_circuit_impedance(c, params, ff, m, fr, fi);
+    char title[160];
+    snprintf(title, sizeof title, "spectrum %zu: %s", s + 1, lmb_circuit_text(c));
+    if (st == LMB_OK)
+        st = lmb__eis_figures(ctx, dir, s + 1, title, f, zr, zi, n, ff, fr, fi, m);
+    free(buf);
+    return st;
+}
+
 static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
-    const char *file = NULL, *circuit = NULL, *guess = NULL;
+    const char *file = NULL, *circuit = NULL, *guess = NULL, *out_dir = NULL;
     lmb_circuit_fit_options opt = lmb_circuit_fit_options_default();
     int json = 0;
     for (int i = 2; i < argc; i++) {
@@ -133,6 +159,8 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
             opt.multistart = (int)n;
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+            out_dir = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
             return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
         } else if (!file) {
@@ -143,6 +171,10 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
     }
     if (!file)
         return lmb_cli_usage_error("eis", "fit: missing FILE");
+    if (out_dir && lmb_cli_make_dir(out_dir) != 0) {
+        fprintf(stderr, "lmb: %s: cannot create directory: %s\n", out_dir, strerror(errno));
+        return LMB_EXIT_FAIL;
+    }
     if (!circuit)
         return lmb_cli_usage_error("eis", "fit: missing --circuit (e.g. 'R0-p(R1,CPE1)')");
     lmb_circuit *c = NULL;
@@ -182,6 +214,11 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
             print_json(c, &r, s, n);
         else
             print_table(c, &r, s, n);
+        if (out_dir && fit_figures(ctx, out_dir, s, c, r.params, lmb_eis_data_f(d, s),
+                                   lmb_eis_data_re(d, s), lmb_eis_data_im(d, s), n) != LMB_OK) {
+            fprintf(stderr, "lmb: %s\n", lmb_ctx_errmsg(ctx));
+            rc = LMB_EXIT_FAIL;
+        }
         lmb_circuit_fit_result_free(&r);
     }
     lmb_eis_data_free(d);

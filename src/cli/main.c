@@ -102,7 +102,7 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      lmb_cmd_fit},
     {"eis", "impedance: fit measured spectra, simulate a cell's spectrum",
      "usage: lmb eis fit FILE --circuit CIRCUIT [--guess V1,V2,...] [--weighting unit|modulus]\n"
-     "                   [--multistart N] [--json]\n"
+     "                   [--multistart N] [--json] [-o DIR]\n"
      "       lmb eis kk FILE [--mu-c X | --M N] [--add-capacitance] [--no-inductance] [--json]\n"
      "       lmb eis drt FILE [--lambda X] [--json]\n"
      "       lmb eis sim CELL [--after PROTOCOL] [--from HZ] [--to HZ] [--points-per-decade N]\n"
@@ -140,6 +140,8 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "  --multistart N    N more starts from random perturbations (deterministic); the best wins\n"
      "  --json            one JSON object per spectrum per line: circuit, parameters, stderr,\n"
      "                    units, rmse_ohm, converged, spectrum, points\n"
+     "  -o DIR            figures: DIR/nyquist_<k> and DIR/bode_<k> (.svg, .png) of spectrum k,\n"
+     "                    the data and the fitted circuit\n"
      "\n"
      "Exit status: 0 every spectrum fitted, 1 a fit failed, 2 bad file, circuit or option.\n",
      lmb_cmd_eis},

@@ -50,6 +50,14 @@ for f in "$data"/*; do
     grep -q '"R_pol_ohm":[0-9.e+-]*,' "$tmp/drt.json" || fail "drt $name: $(head -c 300 "$tmp/drt.json")"
 done
 
+# figures: -o DIR writes a Nyquist and a Bode figure of each spectrum, as SVG and PNG
+"$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'L0-R0-p(R1,CPE1)-p(R2,CPE2)' \
+    -o "$tmp/fig" > /dev/null 2> "$tmp/err" || fail "fit -o: $(cat "$tmp/err")"
+for k in nyquist_1 bode_1; do
+    [ -s "$tmp/fig/$k.svg" ] && grep -q '<svg' "$tmp/fig/$k.svg" || fail "no $k.svg"
+    [ "$(head -c 4 "$tmp/fig/$k.png" | od -An -tx1 | tr -d ' ')" = "89504e47" ] || fail "no $k.png"
+done
+
 # the table form names the parameters with their units
 "$lmb" eis fit "$data/eis_liion_f_re_im__impedancepy.csv" --circuit 'R0-p(R1,C1)' > "$tmp/table" 2>/dev/null ||
     fail "table output"
