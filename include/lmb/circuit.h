@@ -141,6 +141,11 @@ typedef struct lmb_circuit_fit_result {
     double ssr;      /* sum of squared weighted residuals at the optimum [ohm^2 or 1] */
     int iterations;  /* iterations of the winning start */
     int converged;   /* 1: the winning start met a step or gradient tolerance */
+    int at_bound;    /* 1: a parameter ran to its bound (a positive one to 0 or infinity, an
+                        exponent to 0 or 1): the optimum lies on the boundary, which the
+                        transformed problem never reaches, so the driver stops at its
+                        iteration limit; such a fit is a minimum, counted as converged, and the
+                        circuit has more elements than the spectrum supports */
     int best_start;  /* 0: the guess itself; k > 0: the k-th multistart */
 } lmb_circuit_fit_result;
 

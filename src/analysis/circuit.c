@@ -658,6 +658,10 @@ lmb_status lmb_circuit_default_guess(const lmb_circuit *c, const double *f_Hz, c
 #define FIT_XTOL 1e-10
 #define FIT_GTOL 1e-12
 #define FIT_FTOL 0.0
+/* How far a transformed parameter (log p, logit of an exponent) may move from its start before
+ * it counts as having run to its bound [1] */
+#define FIT_BOUND_U     25.0
+#define FIT_BOUND_LOGIT 13.8 /* |logit p| > 13.8: p within 1e-6 of 0 or 1 */
 /* A non-finite model value is replaced by this residual, so that the step is rejected. */
 #define FIT_HUGE_RESIDUAL 1e100
 /* Multistart spread: log-parameters move by up to ln(10), logit-parameters by up to 1.5. */
@@ -861,6 +865,14 @@ lmb_status lmb_circuit_fit(lmb_ctx *ctx, const lmb_circuit *c, const double *f_H
     out->n_params = np;
     out->ssr = best;
     out->converged = best_gsl != GSL_EMAXITER;
+    /* a positive parameter e^25 from its start, or an exponent within 1e-6 of 0 or 1, is a
+     * parameter at its bound: the minimum is on the boundary */
+    for (size_t i = 0; i < np; i++)
+        if (c->kinds[i] == PK_POS ? fabs(ub[i] - u0[i]) > FIT_BOUND_U
+                                  : fabs(ub[i]) > FIT_BOUND_LOGIT)
+            out->at_bound = 1;
+    if (out->at_bound)
+        out->converged = 1;
     u_to_p(c, ub, out->params);
     double s2 = best / (double)(2 * n - np);
     for (size_t i = 0; i < np; i++)

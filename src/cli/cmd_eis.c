@@ -88,6 +88,7 @@ static void print_json(const lmb_circuit *c, const lmb_circuit_fit_result *r, si
     cJSON_AddItemToObject(o, "units", units);
     cJSON_AddNumberToObject(o, "rmse_ohm", r->rmse_ohm);
     cJSON_AddBoolToObject(o, "converged", r->converged);
+    cJSON_AddBoolToObject(o, "at_bound", r->at_bound);
     cJSON_AddNumberToObject(o, "spectrum", (double)(spectrum + 1));
     cJSON_AddNumberToObject(o, "points", (double)points);
     char *text = cJSON_PrintUnformatted(o);
@@ -100,7 +101,10 @@ static void print_json(const lmb_circuit *c, const lmb_circuit_fit_result *r, si
 static void print_table(const lmb_circuit *c, const lmb_circuit_fit_result *r, size_t spectrum,
                         size_t points) {
     printf("spectrum %zu (%zu points): %s, rmse %.4g ohm%s\n", spectrum + 1, points,
-           lmb_circuit_text(c), r->rmse_ohm, r->converged ? "" : " (NOT converged)");
+           lmb_circuit_text(c), r->rmse_ohm,
+           !r->converged ? " (NOT converged)"
+           : r->at_bound ? " (a parameter at its bound: more elements than the data support)"
+                         : "");
     for (size_t i = 0; i < r->n_params; i++)
         printf("  %-12s %14.6g +- %-12.3g %s\n", lmb_circuit_param_name(c, i), r->params[i],
                r->std_err[i], lmb_circuit_param_unit(c, i));

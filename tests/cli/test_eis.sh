@@ -25,7 +25,9 @@ for f in "$data"/*; do
             case "$line" in *"$k"*) ;; *) fail "$name: no $k in $line" ;; esac
         done
     done < "$tmp/out.json"
-    grep -q '"converged":true' "$tmp/out.json" || fail "$name: no spectrum converged"
+    # every fit converges (11 of the 45 nine-point GEIS spectra with a CPE exponent at its
+    # bound 1: a minimum on the boundary, flagged at_bound)
+    ! grep -q '"converged":false' "$tmp/out.json" || fail "$name: a fit did not converge"
     grep -q 'holds -Z\|physics sign' "$tmp/err" || fail "$name: the sign convention is not stated"
 done
 

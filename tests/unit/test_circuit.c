@@ -471,6 +471,36 @@ static void test_fit_options_and_errors(void **state) {
     lmb_circuit_free(c);
 }
 
+/* A CPE fitted to an ideal capacitor's arc runs its exponent to 1, the bound the logistic
+ * transform never reaches: the fit is a minimum on the boundary, flagged at_bound and counted
+ * as converged, with the exponent within 1e-6 of 1 and the other values those of the RC. */
+static void test_fit_at_bound(void **state) {
+    (void)state;
+    lmb_ctx *ctx = NULL;
+    assert_int_equal(lmb_ctx_create(&ctx), LMB_OK);
+    lmb_circuit *rc = NULL, *cpe = NULL;
+    assert_int_equal(lmb_circuit_parse(ctx, "R0-p(R1,C1)", &rc), LMB_OK);
+    assert_int_equal(lmb_circuit_parse(ctx, "R0-p(R1,CPE1)", &cpe), LMB_OK);
+    double f[NPTS], re[NPTS], im[NPTS];
+    log_freqs(f);
+    const double p[3] = {10.0, 100.0, 1e-5};
+    assert_int_equal(lmb_circuit_impedance(rc, p, f, NPTS, re, im), LMB_OK);
+    lmb_circuit_fit_result r;
+    assert_int_equal(lmb_circuit_fit(ctx, cpe, f, re, im, NPTS, NULL, &r), LMB_OK);
+    assert_true(r.at_bound && r.converged);
+    assert_true(r.params[3] > 1.0 - 1e-6);
+    assert_true(fabs(r.params[0] - 10.0) < 1e-3 && fabs(r.params[1] - 100.0) < 1e-2);
+    assert_true(fabs(r.params[2] - 1e-5) < 1e-8);
+    lmb_circuit_fit_result_free(&r);
+    /* the RC itself is an interior minimum */
+    assert_int_equal(lmb_circuit_fit(ctx, rc, f, re, im, NPTS, NULL, &r), LMB_OK);
+    assert_true(!r.at_bound && r.converged);
+    lmb_circuit_fit_result_free(&r);
+    lmb_circuit_free(rc);
+    lmb_circuit_free(cpe);
+    lmb_ctx_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_names),
@@ -488,6 +518,7 @@ int main(void) {
         cmocka_unit_test(test_fit_tlmq),
         cmocka_unit_test(test_fit_gs),
         cmocka_unit_test(test_fit_options_and_errors),
+        cmocka_unit_test(test_fit_at_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
