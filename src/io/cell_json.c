@@ -99,27 +99,32 @@ static lmb_status check_duplicate(loader *L, const cJSON *parent, const cJSON *i
     return LMB_OK;
 }
 
-/* A number, or {"value": number, "source": string, "fitted_to": string}. */
-static lmb_status read_value(loader *L, const char *shown, const cJSON *item, double *v,
-                             const char **source, const char **fitted) {
+/*
+ * A value of the JSON type `want` (number or string), written bare or boxed as {"value": ...,
+ * "source": string, "fitted_to": string}: *value is the value's node, *source and *fitted the
+ * provenance (NULL if not given). Messages name the key as shown.
+ */
+static lmb_status read_boxed(loader *L, const char *shown, const cJSON *item, int want,
+                             const cJSON **value, const char **source, const char **fitted) {
+    const char *type = want == cJSON_Number ? "number" : "string";
     *source = *fitted = NULL;
-    if (cJSON_IsNumber(item)) {
-        *v = item->valuedouble;
+    *value = NULL;
+    if ((item->type & 0xFF) == want) {
+        *value = item;
         return LMB_OK;
     }
     if (!cJSON_IsObject(item))
-        LFAIL(L, LMB_EPARSE, "%s must be a number or an object {\"value\": ...}, not a %s", shown,
+        LFAIL(L, LMB_EPARSE, "%s must be a %s or an object {\"value\": ...}, not a %s", shown, type,
               json_type(item));
-    const cJSON *value = NULL;
     for (const cJSON *m = item->child; m; m = m->next) {
         lmb_status st = check_duplicate(L, item, m, shown);
         if (st != LMB_OK)
             return st;
         const char *name = m->string ? m->string : "";
         if (strcmp(name, "value") == 0) {
-            if (!cJSON_IsNumber(m))
-                LFAIL(L, LMB_EPARSE, "%s.value must be a number, not a %s", shown, json_type(m));
-            value = m;
+            if ((m->type & 0xFF) != want)
+                LFAIL(L, LMB_EPARSE, "%s.value must be a %s, not a %s", shown, type, json_type(m));
+            *value = m;
         } else if (strcmp(name, "source") == 0 || strcmp(name, "fitted_to") == 0) {
             if (!cJSON_IsString(m))
                 LFAIL(L, LMB_EPARSE, "%s.%s must be a string, not a %s", shown, name, json_type(m));
@@ -132,10 +137,19 @@ static lmb_status read_value(loader *L, const char *shown, const cJSON *item, do
                   shown, nm);
         }
     }
-    if (!value)
+    if (!*value)
         LFAIL(L, LMB_EKEY, "%s has no \"value\"", shown);
-    *v = value->valuedouble;
     return LMB_OK;
+}
+
+/* A number, bare or boxed (read_boxed). */
+static lmb_status read_value(loader *L, const char *shown, const cJSON *item, double *v,
+                             const char **source, const char **fitted) {
+    const cJSON *value;
+    lmb_status st = read_boxed(L, shown, item, cJSON_Number, &value, source, fitted);
+    if (st == LMB_OK)
+        *v = value->valuedouble;
+    return st;
 }
 
 /* One parameter "name": value inside the section prefix. */
@@ -224,39 +238,11 @@ static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix
 
 /* "ocv": "safari2011", or {"value": "safari2011", "source": "...", "fitted_to": "..."}. */
 static lmb_status read_ocv(loader *L, const cJSON *item, int level) {
-    const char *shown = "lfp.ocv", *source = NULL, *fitted = NULL;
-    const cJSON *value = item;
-    if (cJSON_IsObject(item)) {
-        value = NULL;
-        for (const cJSON *m = item->child; m; m = m->next) {
-            lmb_status st = check_duplicate(L, item, m, shown);
-            if (st != LMB_OK)
-                return st;
-            const char *name = m->string ? m->string : "";
-            if (strcmp(name, "value") == 0) {
-                value = m;
-            } else if (strcmp(name, "source") == 0 || strcmp(name, "fitted_to") == 0) {
-                if (!cJSON_IsString(m))
-                    LFAIL(L, LMB_EPARSE, "%s.%s must be a string, not a %s", shown, name,
-                          json_type(m));
-                *(name[0] == 's' ? &source : &fitted) = m->valuestring;
-            } else {
-                char nm[120];
-                lmb__escape(nm, sizeof nm, name);
-                LFAIL(L, LMB_EKEY,
-                      "unknown key '%s.%s' (a value object holds only value, source and "
-                      "fitted_to)",
-                      shown, nm);
-            }
-        }
-        if (!value)
-            LFAIL(L, LMB_EKEY, "%s has no \"value\"", shown);
-        if (!cJSON_IsString(value))
-            LFAIL(L, LMB_EPARSE, "%s.value must be a string, not a %s", shown, json_type(value));
-    } else if (!cJSON_IsString(item)) {
-        LFAIL(L, LMB_EPARSE, "%s must be a string or an object {\"value\": ...}, not a %s", shown,
-              json_type(item));
-    }
+    const char *shown = "lfp.ocv", *source, *fitted;
+    const cJSON *value;
+    lmb_status rs = read_boxed(L, shown, item, cJSON_String, &value, &source, &fitted);
+    if (rs != LMB_OK)
+        return rs;
     lmb__lfp_ocv_kind kind;
     if (lmb__lfp_ocv_parse(value->valuestring, &kind) != 0) {
         char v[120], choices[160];
