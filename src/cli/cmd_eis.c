@@ -52,6 +52,44 @@ static lmb_eis_data *load_spectra(lmb_ctx *ctx, const char *file, int *rc) {
     return d;
 }
 
+/* The arguments the commands on a FILE share: --json and the FILE itself. 1 if a was one of
+ * them, 0 for LMB_EXIT_USAGE after a usage error (an unknown option or a second FILE). */
+static int file_arg(const char *a, const char **file, int *json) {
+    if (!strcmp(a, "--json")) {
+        *json = 1;
+        return 1;
+    }
+    if (a[0] == '-' && a[1] != '\0') {
+        lmb_cli_usage_error("eis", "unexpected option '%s'", a);
+        return 0;
+    }
+    if (*file) {
+        lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        return 0;
+    }
+    *file = a;
+    return 1;
+}
+
+/* One spectrum's work: spectrum s (from 0) of n points; a failure is reported by the caller. */
+typedef lmb_status (*spectrum_fn)(lmb_ctx *ctx, void *arg, size_t s, const double *f,
+                                  const double *Z_re, const double *Z_im, size_t n);
+
+/* Runs fn on every spectrum of FILE; a spectrum that fails is reported ("lmb: FILE, spectrum
+ * k: ...") and the others still run. Returns the exit status. */
+static int for_each_spectrum(lmb_ctx *ctx, const char *file, spectrum_fn fn, void *arg) {
+    int rc = LMB_EXIT_OK;
+    lmb_eis_data *d = load_spectra(ctx, file, &rc);
+    for (size_t s = 0; d && s < lmb_eis_data_count(d); s++)
+        if (fn(ctx, arg, s, lmb_eis_data_f(d, s), lmb_eis_data_re(d, s), lmb_eis_data_im(d, s),
+               lmb_eis_data_n(d, s)) != LMB_OK) {
+            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
+            rc = LMB_EXIT_FAIL;
+        }
+    lmb_eis_data_free(d);
+    return rc;
+}
+
 static void add_array(cJSON *o, const char *name, const double *v, size_t n) {
     cJSON *a = cJSON_AddArrayToObject(o, name);
     for (size_t i = 0; a && i < n; i++)
@@ -135,6 +173,30 @@ static lmb_status fit_figures(lmb_ctx *ctx, const char *dir, size_t s, const lmb
     return st;
 }
 
+typedef struct fit_job {
+    const lmb_circuit *c;
+    const lmb_circuit_fit_options *opt;
+    int json;
+    const char *out_dir;
+} fit_job;
+
+static lmb_status fit_one(lmb_ctx *ctx, void *arg, size_t s, const double *f, const double *zr,
+                          const double *zi, size_t n) {
+    const fit_job *job = arg;
+    lmb_circuit_fit_result r;
+    lmb_status st = lmb_circuit_fit(ctx, job->c, f, zr, zi, n, job->opt, &r);
+    if (st != LMB_OK)
+        return st;
+    if (job->json)
+        print_json(job->c, &r, s, n);
+    else
+        print_table(job->c, &r, s, n);
+    if (job->out_dir)
+        st = fit_figures(ctx, job->out_dir, s, job->c, r.params, f, zr, zi, n);
+    lmb_circuit_fit_result_free(&r);
+    return st;
+}
+
 static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
     const char *file = NULL, *circuit = NULL, *guess = NULL, *out_dir = NULL;
     lmb_circuit_fit_options opt = lmb_circuit_fit_options_default();
@@ -161,16 +223,10 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
                 return lmb_cli_usage_error("eis", "--multistart '%s': a count from 0 to 1000",
                                            argv[i]);
             opt.multistart = (int)n;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
             out_dir = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        } else if (!file_arg(a, &file, &json)) {
+            return LMB_EXIT_USAGE;
         }
     }
     if (!file)
@@ -197,38 +253,46 @@ static int cmd_eis_fit(lmb_ctx *ctx, int argc, char **argv) {
         }
         opt.guess = p0;
     }
-    int rc = LMB_EXIT_OK;
-    lmb_eis_data *d = load_spectra(ctx, file, &rc);
-    if (!d) {
-        free(p0);
-        lmb_circuit_free(c);
-        return rc;
-    }
-    for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
-        size_t n = lmb_eis_data_n(d, s);
-        lmb_circuit_fit_result r;
-        st = lmb_circuit_fit(ctx, c, lmb_eis_data_f(d, s), lmb_eis_data_re(d, s),
-                             lmb_eis_data_im(d, s), n, &opt, &r);
-        if (st != LMB_OK) {
-            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
-            rc = LMB_EXIT_FAIL;
-            continue;
-        }
-        if (json)
-            print_json(c, &r, s, n);
-        else
-            print_table(c, &r, s, n);
-        if (out_dir && fit_figures(ctx, out_dir, s, c, r.params, lmb_eis_data_f(d, s),
-                                   lmb_eis_data_re(d, s), lmb_eis_data_im(d, s), n) != LMB_OK) {
-            fprintf(stderr, "lmb: %s\n", lmb_ctx_errmsg(ctx));
-            rc = LMB_EXIT_FAIL;
-        }
-        lmb_circuit_fit_result_free(&r);
-    }
-    lmb_eis_data_free(d);
+    fit_job job = {c, &opt, json, out_dir};
+    int rc = for_each_spectrum(ctx, file, fit_one, &job);
     free(p0);
     lmb_circuit_free(c);
     return rc;
+}
+
+typedef struct kk_job {
+    const lmb_kk_options *opt;
+    int json;
+} kk_job;
+
+static lmb_status kk_one(lmb_ctx *ctx, void *arg, size_t s, const double *f, const double *zr,
+                         const double *zi, size_t n) {
+    const kk_job *job = arg;
+    lmb_kk_result r;
+    lmb_status st = lmb_kk_test(ctx, f, zr, zi, n, job->opt, &r);
+    if (st != LMB_OK)
+        return st;
+    if (job->json) {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
+            cJSON_AddNumberToObject(o, "points", (double)n);
+            cJSON_AddNumberToObject(o, "M", r.M);
+            cJSON_AddNumberToObject(o, "mu", r.mu);
+            cJSON_AddNumberToObject(o, "residual_rms", r.rms_res);
+            cJSON_AddNumberToObject(o, "residual_max", r.max_res);
+            add_array(o, "frequency_Hz", f, n);
+            add_array(o, "residual_re", r.res_re, n);
+            add_array(o, "residual_im", r.res_im, n);
+        }
+        print_object(o);
+    } else {
+        printf("spectrum %zu (%zu points): lin-KK with M = %d Voigt elements (mu %.3f): "
+               "residuals rms %.3g %%, max %.3g %% of |Z|\n",
+               s + 1, n, r.M, r.mu, 100.0 * r.rms_res, 100.0 * r.max_res);
+    }
+    lmb_kk_result_free(&r);
+    return LMB_OK;
 }
 
 /* `lmb eis kk FILE`: the lin-KK validity test of every spectrum (lmb/kk.h). */
@@ -256,56 +320,64 @@ static int cmd_eis_kk(lmb_ctx *ctx, int argc, char **argv) {
             opt.add_capacitance = 1;
         } else if (!strcmp(a, "--no-inductance")) {
             opt.add_inductance = 0;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        } else if (!file_arg(a, &file, &json)) {
+            return LMB_EXIT_USAGE;
         }
     }
     if (!file)
         return lmb_cli_usage_error("eis", "kk: missing FILE");
-    int rc = LMB_EXIT_OK;
-    lmb_eis_data *d = load_spectra(ctx, file, &rc);
-    if (!d)
-        return rc;
-    for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
-        size_t n = lmb_eis_data_n(d, s);
-        const double *f = lmb_eis_data_f(d, s);
-        lmb_kk_result r;
-        lmb_status st =
-            lmb_kk_test(ctx, f, lmb_eis_data_re(d, s), lmb_eis_data_im(d, s), n, &opt, &r);
-        if (st != LMB_OK) {
-            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
-            rc = LMB_EXIT_FAIL;
-            continue;
-        }
-        if (json) {
-            cJSON *o = cJSON_CreateObject();
-            if (o) {
-                cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
-                cJSON_AddNumberToObject(o, "points", (double)n);
-                cJSON_AddNumberToObject(o, "M", r.M);
-                cJSON_AddNumberToObject(o, "mu", r.mu);
-                cJSON_AddNumberToObject(o, "residual_rms", r.rms_res);
-                cJSON_AddNumberToObject(o, "residual_max", r.max_res);
-                add_array(o, "frequency_Hz", f, n);
-                add_array(o, "residual_re", r.res_re, n);
-                add_array(o, "residual_im", r.res_im, n);
+    kk_job job = {&opt, json};
+    return for_each_spectrum(ctx, file, kk_one, &job);
+}
+
+typedef struct drt_job {
+    const lmb_drt_options *opt;
+    int json;
+} drt_job;
+
+static lmb_status drt_one(lmb_ctx *ctx, void *arg, size_t s, const double *f, const double *zr,
+                          const double *zi, size_t n) {
+    const drt_job *job = arg;
+    lmb_drt_result r;
+    lmb_status st = lmb_drt(ctx, f, zr, zi, n, job->opt, &r);
+    if (st != LMB_OK)
+        return st;
+    if (job->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *peaks = o ? cJSON_AddArrayToObject(o, "peaks") : NULL;
+        if (o) {
+            cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
+            cJSON_AddNumberToObject(o, "points", (double)n);
+            cJSON_AddNumberToObject(o, "R_inf_ohm", r.R_inf_ohm);
+            cJSON_AddNumberToObject(o, "L_H", r.L_H);
+            cJSON_AddNumberToObject(o, "R_pol_ohm", r.R_pol_ohm);
+            cJSON_AddNumberToObject(o, "lambda", r.lambda);
+            cJSON_AddNumberToObject(o, "rms_ohm", r.rms_ohm);
+            for (size_t k = 0; peaks && k < r.n_peaks; k++) {
+                cJSON *pk = cJSON_CreateObject();
+                if (!pk)
+                    break;
+                cJSON_AddNumberToObject(pk, "tau_s", r.peaks[k].tau_s);
+                cJSON_AddNumberToObject(pk, "f_Hz", r.peaks[k].f_Hz);
+                cJSON_AddNumberToObject(pk, "gamma_ohm", r.peaks[k].gamma_ohm);
+                cJSON_AddNumberToObject(pk, "R_ohm", r.peaks[k].R_ohm);
+                cJSON_AddItemToArray(peaks, pk);
             }
-            print_object(o);
-        } else {
-            printf("spectrum %zu (%zu points): lin-KK with M = %d Voigt elements (mu %.3f): "
-                   "residuals rms %.3g %%, max %.3g %% of |Z|\n",
-                   s + 1, n, r.M, r.mu, 100.0 * r.rms_res, 100.0 * r.max_res);
+            add_array(o, "tau_s", r.tau_s, r.n_tau);
+            add_array(o, "gamma_ohm", r.gamma_ohm, r.n_tau);
         }
-        lmb_kk_result_free(&r);
+        print_object(o);
+    } else {
+        printf("spectrum %zu (%zu points): R_inf %.4g ohm, R_pol %.4g ohm, L %.3g H, lambda "
+               "%.3g (%s), fit rms %.3g ohm; %zu peaks\n",
+               s + 1, n, r.R_inf_ohm, r.R_pol_ohm, r.L_H, r.lambda,
+               job->opt->lambda > 0.0 ? "given" : "GCV", r.rms_ohm, r.n_peaks);
+        for (size_t k = 0; k < r.n_peaks; k++)
+            printf("  peak %zu: tau %.4g s (%.4g Hz), R %.4g ohm\n", k + 1, r.peaks[k].tau_s,
+                   r.peaks[k].f_Hz, r.peaks[k].R_ohm);
     }
-    lmb_eis_data_free(d);
-    return rc;
+    lmb_drt_result_free(&r);
+    return LMB_OK;
 }
 
 /* `lmb eis drt FILE`: the distribution of relaxation times of every spectrum (lmb/drt.h). */
@@ -320,70 +392,14 @@ static int cmd_eis_drt(lmb_ctx *ctx, int argc, char **argv) {
             opt.lambda = strtod(argv[++i], &end);
             if (!end || *end != '\0' || !(opt.lambda > 0.0) || !isfinite(opt.lambda))
                 return lmb_cli_usage_error("eis", "--lambda '%s': a number > 0", argv[i]);
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return lmb_cli_usage_error("eis", "unexpected option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return lmb_cli_usage_error("eis", "unexpected argument '%s'", a);
+        } else if (!file_arg(a, &file, &json)) {
+            return LMB_EXIT_USAGE;
         }
     }
     if (!file)
         return lmb_cli_usage_error("eis", "drt: missing FILE");
-    int rc = LMB_EXIT_OK;
-    lmb_eis_data *d = load_spectra(ctx, file, &rc);
-    if (!d)
-        return rc;
-    for (size_t s = 0; s < lmb_eis_data_count(d); s++) {
-        size_t n = lmb_eis_data_n(d, s);
-        lmb_drt_result r;
-        lmb_status st = lmb_drt(ctx, lmb_eis_data_f(d, s), lmb_eis_data_re(d, s),
-                                lmb_eis_data_im(d, s), n, &opt, &r);
-        if (st != LMB_OK) {
-            fprintf(stderr, "lmb: %s, spectrum %zu: %s\n", file, s + 1, lmb_ctx_errmsg(ctx));
-            rc = LMB_EXIT_FAIL;
-            continue;
-        }
-        if (json) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON *peaks = o ? cJSON_AddArrayToObject(o, "peaks") : NULL;
-            if (o) {
-                cJSON_AddNumberToObject(o, "spectrum", (double)(s + 1));
-                cJSON_AddNumberToObject(o, "points", (double)n);
-                cJSON_AddNumberToObject(o, "R_inf_ohm", r.R_inf_ohm);
-                cJSON_AddNumberToObject(o, "L_H", r.L_H);
-                cJSON_AddNumberToObject(o, "R_pol_ohm", r.R_pol_ohm);
-                cJSON_AddNumberToObject(o, "lambda", r.lambda);
-                cJSON_AddNumberToObject(o, "rms_ohm", r.rms_ohm);
-                for (size_t k = 0; peaks && k < r.n_peaks; k++) {
-                    cJSON *pk = cJSON_CreateObject();
-                    if (!pk)
-                        break;
-                    cJSON_AddNumberToObject(pk, "tau_s", r.peaks[k].tau_s);
-                    cJSON_AddNumberToObject(pk, "f_Hz", r.peaks[k].f_Hz);
-                    cJSON_AddNumberToObject(pk, "gamma_ohm", r.peaks[k].gamma_ohm);
-                    cJSON_AddNumberToObject(pk, "R_ohm", r.peaks[k].R_ohm);
-                    cJSON_AddItemToArray(peaks, pk);
-                }
-                add_array(o, "tau_s", r.tau_s, r.n_tau);
-                add_array(o, "gamma_ohm", r.gamma_ohm, r.n_tau);
-            }
-            print_object(o);
-        } else {
-            printf("spectrum %zu (%zu points): R_inf %.4g ohm, R_pol %.4g ohm, L %.3g H, lambda "
-                   "%.3g (%s), fit rms %.3g ohm; %zu peaks\n",
-                   s + 1, n, r.R_inf_ohm, r.R_pol_ohm, r.L_H, r.lambda,
-                   opt.lambda > 0.0 ? "given" : "GCV", r.rms_ohm, r.n_peaks);
-            for (size_t k = 0; k < r.n_peaks; k++)
-                printf("  peak %zu: tau %.4g s (%.4g Hz), R %.4g ohm\n", k + 1, r.peaks[k].tau_s,
-                       r.peaks[k].f_Hz, r.peaks[k].R_ohm);
-        }
-        lmb_drt_result_free(&r);
-    }
-    lmb_eis_data_free(d);
-    return rc;
+    drt_job job = {&opt, json};
+    return for_each_spectrum(ctx, file, drt_one, &job);
 }
 
 /* A positive, finite number [Hz] from text; 0 or -1. */
