@@ -72,7 +72,7 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     R->cdl = p->cdl_F_m2;
     /* Bruggeman on the solid fraction as on the pores: sigma (1 - eps) / tau_s with
      * tau_s = (1 - eps)^-b */
-    R->sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
+    const double sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
     R->ocv = p->ocv;
     /* solid conductances [S/m2] of the faces to the next cell, and of the last cell's half to
      * the current collector */
@@ -83,7 +83,7 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     }
     for (int k = k0; k < M->n; k++)
         R->g_s[k - k0] =
-            R->sigma_eff / (k + 1 < M->n ? 0.5 * (M->h_m[k] + M->h_m[k + 1]) : 0.5 * M->h_m[k]);
+            sigma_eff / (k + 1 < M->n ? 0.5 * (M->h_m[k] + M->h_m[k + 1]) : 0.5 * M->h_m[k]);
     return LMB_OK;
 }
 

@@ -34,7 +34,6 @@ typedef struct lmb__lfp_region {
     double D_s;                         /* [m2/s] */
     double i0_ref, c_ref;               /* [A/m2], [mol/m3] */
     double cdl;                         /* [F/m2] per particle surface */
-    double sigma_eff;                   /* [S/m] solid conductivity with its Bruggeman factor */
     double *g_s;      /* [S/m2] solid conductances, face k -> k+1 and last -> collector (k - k0) */
     int ocv;          /* lmb__lfp_ocv_kind */
     int *iphs, *iblk; /* per mesh cell, -1 outside the electrode */
