@@ -18,8 +18,8 @@
 #include "lmb/eis_data.h"
 
 #include "core/ctx_internal.h"
+#include "io/text.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,102 +158,6 @@ static void negate_im(lmb_eis_data *d) {
 
 /* ---- reading and cutting the text ---- */
 
-/* Reads the whole file into a NUL-terminated buffer. */
-static lmb_status read_file(lmb_ctx *ctx, const char *path, char **buf, size_t *len) {
-    *buf = NULL;
-    *len = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        LMB__FAIL(ctx, LMB_EIO, "%.400s: cannot open: %s", path, strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap + 1);
-    if (!b) {
-        fclose(fp);
-        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", path);
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= LMB__EIS_FILE_MAX) {
-                free(b);
-                fclose(fp);
-                LMB__FAIL(ctx, LMB_EPARSE, "%.400s: larger than %zu bytes, not an impedance file",
-                          path, LMB__EIS_FILE_MAX);
-            }
-            cap *= 2;
-            char *nb = realloc(b, cap + 1);
-            if (!nb) {
-                free(b);
-                fclose(fp);
-                LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", path);
-            }
-            b = nb;
-        }
-        size_t got = fread(b + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int err = ferror(fp);
-    fclose(fp);
-    if (err) {
-        free(b);
-        LMB__FAIL(ctx, LMB_EIO, "%.400s: read error", path);
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return LMB_OK;
-}
-
-/* Cuts the next line out of the buffer in place; NULL at the end. */
-static char *next_line(char **pos, char *end) {
-    if (*pos >= end)
-        return NULL;
-    char *s = *pos;
-    char *nl = memchr(s, '\n', (size_t)(end - s));
-    char *e = nl ? nl : end;
-    *pos = nl ? nl + 1 : end;
-    *e = '\0';
-    if (e > s && e[-1] == '\r')
-        e[-1] = '\0';
-    return s;
-}
-
-static int is_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static char *trim(char *s) {
-    while (is_blank(*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && is_blank(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
-/*
- * Parses a whole field as a number; a single decimal comma becomes a point if allowed.
- * Returns 1 and *x on success, 0 if the field is not a number (or is empty).
- */
-static int parse_number(char *s, int decimal_comma, double *x) {
-    s = trim(s);
-    if (*s == '\0')
-        return 0;
-    if (decimal_comma) {
-        char *c = strchr(s, ',');
-        if (c && !strchr(c + 1, ',') && !strchr(s, '.'))
-            *c = '.';
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0')
-        return 0;
-    *x = v; /* overflow gives +-HUGE_VAL, rejected as not finite by the callers */
-    return 1;
-}
-
 /* A field shortened for messages, so that one sentence never exceeds the context's buffer. */
 #define FIELD_FMT "\"%.40s\""
 
@@ -265,34 +169,9 @@ static int parse_number(char *s, int decimal_comma, double *x) {
  * inside a field is a decimal comma.
  */
 static int split_text(char *s, char **fields, int max, int *decimal_comma) {
-    int nf = 0;
     char sep = strchr(s, ';') ? ';' : (strchr(s, ',') && !strchr(s, '\t')) ? ',' : ' ';
     *decimal_comma = sep != ',';
-    if (sep == ' ') {
-        while (*s && nf < max) {
-            while (is_blank(*s))
-                s++;
-            if (!*s)
-                break;
-            fields[nf++] = s;
-            while (*s && !is_blank(*s))
-                s++;
-            if (*s)
-                *s++ = '\0';
-        }
-        return nf;
-    }
-    while (nf < max) {
-        fields[nf++] = s;
-        char *c = strchr(s, sep);
-        if (!c)
-            break;
-        *c = '\0';
-        s = c + 1;
-    }
-    for (int k = 0; k < nf; k++)
-        fields[k] = trim(fields[k]);
-    return nf;
+    return sep == ' ' ? lmb__split_blanks(s, fields, max) : lmb__split_at(s, sep, fields, max);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -309,18 +188,18 @@ static lmb_status read_text(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len
     int header_minus = 0; /* the last header line names the third column with a leading '-' */
     char header_name[48] = "";
     char *fields[LMB__EIS_MAX_FIELDS];
-    while ((line = next_line(&pos, end)) != NULL) {
+    while ((line = lmb__next_line(&pos, end)) != NULL) {
         lineno++;
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        line = trim(line);
+        line = lmb__trim(line);
         if (*line == '\0')
             continue;
         int dc = 0;
         int nf = split_text(line, fields, LMB__EIS_MAX_FIELDS, &dc);
         double v[3];
-        if (d->n_points == 0 && !parse_number(fields[0], dc, &v[0])) {
+        if (d->n_points == 0 && !lmb__parse_number(fields[0], dc, &v[0])) {
             /* text before the first data row: a header; its third field may name -Z'' */
             header_line = lineno;
             header_minus = 0;
@@ -339,7 +218,7 @@ static lmb_status read_text(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len
                       "%.400s:%zu: %d field%s, expected 3 columns f [Hz], Re(Z), Im(Z) [ohm]",
                       d->path, lineno, nf, nf == 1 ? "" : "s");
         for (int k = 0; k < 3; k++)
-            if (!parse_number(fields[k], dc, &v[k]))
+            if (!lmb__parse_number(fields[k], dc, &v[k]))
                 LMB__FAIL(ctx, LMB_EPARSE,
                           "%.400s:%zu: field %d (%s) " FIELD_FMT " is not a number", d->path,
                           lineno, k + 1, text_names[k], fields[k]);
@@ -402,24 +281,6 @@ static lmb_status read_text(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len
 
 /* ---- BioLogic EC-Lab ASCII export (.mpt) ---- */
 
-/* Splits a line at tabs in place (EC-Lab column names contain spaces); fields are trimmed. */
-static int split_tabs(char *s, char **fields, int max) {
-    int nf = 0;
-    while (nf < max) {
-        char *t = strchr(s, '\t');
-        if (t)
-            *t = '\0';
-        fields[nf++] = trim(s);
-        if (!t)
-            break;
-        s = t + 1;
-    }
-    /* a trailing tab leaves an empty last field: not a column */
-    if (nf > 0 && *fields[nf - 1] == '\0')
-        nf--;
-    return nf;
-}
-
 static int find_column(char **names, int n, const char *name) {
     for (int k = 0; k < n; k++)
         if (strcmp(names[k], name) == 0)
@@ -433,24 +294,24 @@ static int find_column(char **names, int n, const char *name) {
  */
 static lmb_status read_mpt(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len) {
     d->format = "biologic-mpt";
-    char *pos = buf, *end = buf + len, *line = next_line(&pos, end);
+    char *pos = buf, *end = buf + len, *line = lmb__next_line(&pos, end);
     size_t lineno = 1;
     long n_header = 1;
     if (strncmp(line, "EC-Lab ASCII FILE", 17) == 0) {
-        line = next_line(&pos, end);
+        line = lmb__next_line(&pos, end);
         lineno = 2;
         const char *key = line ? strstr(line, "Nb header lines") : NULL;
         const char *colon = key ? strchr(key, ':') : NULL;
         char *e = NULL;
         n_header = colon ? strtol(colon + 1, &e, 10) : 0;
-        if (!colon || e == colon + 1 || *trim(e) != '\0')
+        if (!colon || e == colon + 1 || *lmb__trim(e) != '\0')
             LMB__FAIL(ctx, LMB_EPARSE,
                       "%.400s:2: expected \"Nb header lines : N\" after \"EC-Lab ASCII FILE\"",
                       d->path);
         if (n_header < 3 || n_header > LMB__EIS_MPT_MAX_HEADER)
             LMB__FAIL(ctx, LMB_EPARSE, "%.400s:2: Nb header lines %ld outside 3..%ld", d->path,
                       n_header, LMB__EIS_MPT_MAX_HEADER);
-        while ((long)lineno < n_header && (line = next_line(&pos, end)) != NULL)
+        while ((long)lineno < n_header && (line = lmb__next_line(&pos, end)) != NULL)
             lineno++;
         if ((long)lineno < n_header || !line)
             LMB__FAIL(ctx, LMB_EPARSE,
@@ -459,7 +320,7 @@ static lmb_status read_mpt(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len)
                       d->path, lineno, n_header);
     }
     char *names[LMB__EIS_MAX_FIELDS];
-    int ncol = split_tabs(line, names, LMB__EIS_MAX_FIELDS);
+    int ncol = lmb__split_tabs(line, names, LMB__EIS_MAX_FIELDS);
     size_t name_line = lineno;
     int c_f = find_column(names, ncol, "freq/Hz");
     int c_re = find_column(names, ncol, "Re(Z)/Ohm");
@@ -490,11 +351,11 @@ static lmb_status read_mpt(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len)
     double prev_z = NAN, prev_cyc = NAN;
     int dir = 0; /* sweep direction of the present spectrum: -1 down, +1 up, 0 not known yet */
     char *fields[LMB__EIS_MAX_FIELDS];
-    while ((line = next_line(&pos, end)) != NULL) {
+    while ((line = lmb__next_line(&pos, end)) != NULL) {
         lineno++;
-        if (*trim(line) == '\0')
+        if (*lmb__trim(line) == '\0')
             continue;
-        int nf = split_tabs(line, fields, LMB__EIS_MAX_FIELDS);
+        int nf = lmb__split_tabs(line, fields, LMB__EIS_MAX_FIELDS);
         if (nf <= need)
             LMB__FAIL(ctx, LMB_EPARSE,
                       "%.400s:%zu: %d field%s, but column \"%s\" is number %d (line %zu names %d "
@@ -505,7 +366,7 @@ static lmb_status read_mpt(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len)
         for (int k = 0; k < 5; k++) {
             if (used[k] < 0)
                 continue;
-            if (!parse_number(fields[used[k]], 1, &v[k]))
+            if (!lmb__parse_number(fields[used[k]], 1, &v[k]))
                 LMB__FAIL(ctx, LMB_EPARSE,
                           "%.400s:%zu: column %d (\"%s\") " FIELD_FMT " is not a number", d->path,
                           lineno, used[k] + 1, nm[k], fields[used[k]]);
@@ -839,7 +700,8 @@ lmb_status lmb_eis_data_load(lmb_ctx *ctx, const char *path, lmb_eis_data **out)
         LMB__FAIL(ctx, LMB_EINVAL, "lmb_eis_data_load: path is NULL");
     char *buf = NULL;
     size_t len = 0;
-    lmb_status st = read_file(ctx, path, &buf, &len);
+    lmb_status st =
+        lmb__read_whole_file(ctx, path, LMB__EIS_FILE_MAX, "an impedance file", &buf, &len);
     if (st != LMB_OK)
         return st;
     lmb_eis_data *d = calloc(1, sizeof *d);
