@@ -18,6 +18,7 @@
 #include "lmb/eis_data.h"
 
 #include "core/ctx_internal.h"
+#include "io/eis_internal.h"
 #include "io/text.h"
 
 #include <math.h>
@@ -692,6 +693,45 @@ static lmb_status read_mpr(lmb_ctx *ctx, lmb_eis_data *d, const unsigned char *b
 
 /* ---- detection ---- */
 
+/* Reads a spectrum set from buf (len bytes, NUL-terminated, cut in place); name in messages. */
+lmb_status lmb__eis_data_parse(lmb_ctx *ctx, const char *name, char *buf, size_t len,
+                               lmb_eis_data **out) {
+    *out = NULL;
+    lmb_eis_data *d = calloc(1, sizeof *d);
+    size_t plen = strlen(name);
+    char *p = d ? malloc(plen + 1) : NULL;
+    if (!p) {
+        free(d);
+        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", name);
+    }
+    memcpy(p, name, plen + 1);
+    d->path = p;
+
+    static const char mpr_magic[] = "BIO-LOGIC MODULAR FILE";
+    const char *nul = memchr(buf, '\0', len);
+    lmb_status st;
+    if (len == 0) {
+        st = lmb__ctx_fail(ctx, LMB_EPARSE, "%.400s: the file is empty", name);
+    } else if (len >= sizeof mpr_magic - 1 && memcmp(buf, mpr_magic, sizeof mpr_magic - 1) == 0) {
+        st = read_mpr(ctx, d, (const unsigned char *)buf, len);
+    } else if (nul) {
+        st = lmb__ctx_fail(ctx, LMB_EPARSE,
+                           "%.400s: binary content (a NUL byte at offset %zu), not an impedance "
+                           "text file",
+                           name, (size_t)(nul - buf));
+    } else if (strncmp(buf, "EC-Lab ASCII FILE", 17) == 0 || (strncmp(buf, "freq/Hz\t", 8) == 0)) {
+        st = read_mpt(ctx, d, buf, len);
+    } else {
+        st = read_text(ctx, d, buf, len);
+    }
+    if (st != LMB_OK) {
+        lmb_eis_data_free(d);
+        return st;
+    }
+    *out = d;
+    return LMB_OK;
+}
+
 lmb_status lmb_eis_data_load(lmb_ctx *ctx, const char *path, lmb_eis_data **out) {
     if (!out)
         LMB__FAIL(ctx, LMB_EINVAL, "lmb_eis_data_load: out is NULL");
@@ -704,38 +744,7 @@ lmb_status lmb_eis_data_load(lmb_ctx *ctx, const char *path, lmb_eis_data **out)
         lmb__read_whole_file(ctx, path, LMB__EIS_FILE_MAX, "an impedance file", &buf, &len);
     if (st != LMB_OK)
         return st;
-    lmb_eis_data *d = calloc(1, sizeof *d);
-    size_t plen = strlen(path);
-    char *p = d ? malloc(plen + 1) : NULL;
-    if (!p) {
-        free(d);
-        free(buf);
-        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", path);
-    }
-    memcpy(p, path, plen + 1);
-    d->path = p;
-
-    static const char mpr_magic[] = "BIO-LOGIC MODULAR FILE";
-    const char *nul = memchr(buf, '\0', len);
-    if (len == 0) {
-        st = lmb__ctx_fail(ctx, LMB_EPARSE, "%.400s: the file is empty", path);
-    } else if (len >= sizeof mpr_magic - 1 && memcmp(buf, mpr_magic, sizeof mpr_magic - 1) == 0) {
-        st = read_mpr(ctx, d, (const unsigned char *)buf, len);
-    } else if (nul) {
-        st = lmb__ctx_fail(ctx, LMB_EPARSE,
-                           "%.400s: binary content (a NUL byte at offset %zu), not an impedance "
-                           "text file",
-                           path, (size_t)(nul - buf));
-    } else if (strncmp(buf, "EC-Lab ASCII FILE", 17) == 0 || (strncmp(buf, "freq/Hz\t", 8) == 0)) {
-        st = read_mpt(ctx, d, buf, len);
-    } else {
-        st = read_text(ctx, d, buf, len);
-    }
+    st = lmb__eis_data_parse(ctx, path, buf, len, out);
     free(buf);
-    if (st != LMB_OK) {
-        lmb_eis_data_free(d);
-        return st;
-    }
-    *out = d;
-    return LMB_OK;
+    return st;
 }
