@@ -44,6 +44,8 @@ typedef enum lmb_dim {
     LMB_DIM_FREQUENCY,         /* Hz */
     LMB_DIM_AMOUNT,            /* mol */
     LMB_DIM_RATE_CONSTANT,     /* m/s (reaction or growth velocity) */
+    LMB_DIM_MASS,              /* kg */
+    LMB_DIM_ENERGY,            /* J */
     LMB_DIM_COUNT
 } lmb_dim;
 

@@ -45,6 +45,7 @@ static const lmb_unit k_units[] = {
     /* temperature */
     {"K", "K", LMB_DIM_TEMPERATURE, 1.0, 0.0},
     {"C", "C", LMB_DIM_TEMPERATURE, 1.0, 273.15},
+    {"degC", "degC", LMB_DIM_TEMPERATURE, 1.0, 273.15},
     /* current and current density */
     {"A", "A", LMB_DIM_CURRENT, 1.0, 0.0},
     {"mA", "mA", LMB_DIM_CURRENT, 1e-3, 0.0},
@@ -88,7 +89,16 @@ static const lmb_unit k_units[] = {
     {"mM", "mM", LMB_DIM_CONCENTRATION, 1.0, 0.0},
     {"mol", "mol", LMB_DIM_AMOUNT, 1.0, 0.0},
     {"umol", "umol", LMB_DIM_AMOUNT, 1e-6, 0.0},
+    /* energy */
+    {"J", "J", LMB_DIM_ENERGY, 1.0, 0.0},
+    {"Wh", "Wh", LMB_DIM_ENERGY, 3600.0, 0.0},
+    {"mWh", "mWh", LMB_DIM_ENERGY, 3.6, 0.0},
+    {"uWh", "uWh", LMB_DIM_ENERGY, 3.6e-3, 0.0},
     /* mass */
+    {"kg", "kg", LMB_DIM_MASS, 1.0, 0.0},
+    {"g", "g", LMB_DIM_MASS, 1e-3, 0.0},
+    {"mg", "mg", LMB_DIM_MASS, 1e-6, 0.0},
+    {"ug", "ug", LMB_DIM_MASS, 1e-9, 0.0},
     {"kg/m2", "kg_m2", LMB_DIM_AREAL_MASS, 1.0, 0.0},
     {"mg/cm2", "mg_cm2", LMB_DIM_AREAL_MASS, 1e-6 / CM2, 0.0},
     {"kg/m3", "kg_m3", LMB_DIM_DENSITY, 1.0, 0.0},
@@ -159,6 +169,8 @@ static const struct {
     [LMB_DIM_FREQUENCY] = {"Hz", "frequency"},
     [LMB_DIM_AMOUNT] = {"mol", "amount"},
     [LMB_DIM_RATE_CONSTANT] = {"m/s", "velocity"},
+    [LMB_DIM_MASS] = {"kg", "mass"},
+    [LMB_DIM_ENERGY] = {"J", "energy"},
 };
 
 const char *lmb_dim_si_name(lmb_dim dim) {
