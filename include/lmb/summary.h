@@ -17,6 +17,15 @@
  *                                 for a cathode cycle that starts charging, stripped/plated for
  *                                 a Li||Cu cycle that starts plating; NaN if either is zero
  *   time_end                      test time at the end of the cycle's last step [s]
+ *   charge / discharge time       time spent in the cycle's charging / discharging steps [s]
+ *                                 (a step lasts from the end of the step added before it, or
+ *                                 from the start time, to its own end)
+ *   C-rate (nominal capacity Q_n) the mean current of a half cycle over Q_n:
+ *                                 capacity / time / Q_n [1/h]; only when Q_n is known
+ *   retention                     the returned capacity of the cycle (the direction that did
+ *                                 not start it: discharge of a cycle that starts charging)
+ *                                 over that of the first cycle with both half cycles; NaN
+ *                                 before that cycle
  * Columns in lab units are written: capacities in mAh (and mAh/cm2 when the area is known, mAh/g
  * when the active mass is known), energies in mWh, voltages in V, time in h.
  */
@@ -40,6 +49,8 @@ typedef struct lmb_cycle_row {
     double end_charge_V;       /* [V], NaN if no charge */
     double end_discharge_V;    /* [V], NaN if no discharge */
     double time_end_s;         /* [s] */
+    double charge_time_s;      /* [s] time in charging steps */
+    double discharge_time_s;   /* [s] time in discharging steps */
     int first_sign;            /* +1 if the cycle started charging, -1 discharging, 0 neither */
 } lmb_cycle_row;
 
@@ -51,6 +62,10 @@ void lmb_summary_free(lmb_summary *s);
 /* Area [m2] and active mass [kg] for the areal and specific columns (0 = unknown). */
 void lmb_summary_set_area(lmb_summary *s, double area_m2);
 void lmb_summary_set_active_mass(lmb_summary *s, double mass_kg);
+/* Nominal capacity [C] for the C-rate columns (0 = unknown). */
+void lmb_summary_set_nominal_capacity(lmb_summary *s, double capacity_C);
+/* Test time [s] at which the first step added starts (default 0). */
+void lmb_summary_set_start_time(lmb_summary *s, double t_start_s);
 
 /*
  * Adds one step (or one half cycle) of cycle `cycle` (>= the last cycle added): the signed
@@ -67,6 +82,13 @@ const lmb_cycle_row *lmb_summary_cycle(const lmb_summary *s, size_t i);
 double lmb_cycle_coulombic_efficiency(const lmb_cycle_row *r);
 double lmb_cycle_mean_charge_voltage(const lmb_cycle_row *r);
 double lmb_cycle_mean_discharge_voltage(const lmb_cycle_row *r);
+/* The capacity of the direction that did not start the cycle [C]; NaN if it started neither. */
+double lmb_cycle_returned_capacity(const lmb_cycle_row *r);
+/* Retention of cycle i (from 0) as defined above; NaN if undefined. */
+double lmb_summary_retention(const lmb_summary *s, size_t i);
+/* Mean C-rate of the charging / discharging half of cycle i [1/h]; NaN without a nominal
+ * capacity or without that half. */
+double lmb_summary_c_rate(const lmb_summary *s, size_t i, int sign);
 
 /* Writes cycles.csv (header + one row per cycle); atomic (path.tmp then rename). */
 lmb_status lmb_summary_write_csv(lmb_ctx *ctx, const lmb_summary *s, const char *path);

@@ -9,6 +9,11 @@
  *                              smallest overpotential of the cycles before it by more than the
  *                              rise fraction (the study's "rises after ~170 h"); NaN if none
  *   last overpotential         that of the last cycle with both half cycles complete
+ *   short                      the first cycle whose overpotential falls below the short
+ *                              fraction of the smallest overpotential of the cycles before it:
+ *                              current that bypasses the interfaces (a dendrite bridging the
+ *                              separator, or the model's short) collapses |V|; a cycle mostly
+ *                              before the short still counts as before it
  */
 #ifndef LMB_SYMMETRIC_H
 #define LMB_SYMMETRIC_H
@@ -22,6 +27,9 @@ extern "C" {
 /* Fraction by which the overpotential must exceed its running minimum to count as a rise. */
 #define LMB_SYMMETRIC_RISE_FRACTION 0.10
 
+/* A cycle whose overpotential is below this fraction of the running minimum is a short. */
+#define LMB_SYMMETRIC_SHORT_FRACTION 0.5
+
 /* Overpotential of one cycle [V]; NaN if either half cycle passed no charge. */
 double lmb_cycle_overpotential(const lmb_cycle_row *r);
 
@@ -33,7 +41,12 @@ typedef struct lmb_symmetric_metrics {
     double t_last_s;      /* [s] end of the last complete cycle */
     double rise_onset_s;  /* [s] end of the first cycle that rose; NaN if none */
     int rise_cycle;       /* that cycle, 0 if none */
+    double short_s;       /* [s] end of the first cycle that shorted; NaN if none */
+    int short_cycle;      /* that cycle, 0 if none */
 } lmb_symmetric_metrics;
+
+/* Sets every metric to "undefined": counts 0, values NaN. */
+void lmb_symmetric_metrics_clear(lmb_symmetric_metrics *m);
 
 /* Computes the metrics with the given rise fraction (> 0). Statuses: LMB_OK, LMB_EINVAL (NULL
  * argument or rise fraction <= 0), LMB_ENOTFOUND (no complete cycle). */

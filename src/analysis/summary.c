@@ -15,7 +15,8 @@
 struct lmb_summary {
     lmb_cycle_row *rows;
     size_t n, cap;
-    double area_m2, mass_kg;
+    double area_m2, mass_kg, capacity_C;
+    double t_last; /* end of the last step added (the start of the next) [s] */
 };
 
 lmb_status lmb_summary_create(lmb_ctx *ctx, lmb_summary **out) {
@@ -38,6 +39,18 @@ void lmb_summary_set_area(lmb_summary *s, double area_m2) {
 
 void lmb_summary_set_active_mass(lmb_summary *s, double mass_kg) {
     s->mass_kg = mass_kg > 0.0 ? mass_kg : 0.0;
+}
+
+void lmb_summary_set_nominal_capacity(lmb_summary *s, double capacity_C) {
+    s->capacity_C = capacity_C > 0.0 ? capacity_C : 0.0;
+}
+
+void lmb_summary_set_start_time(lmb_summary *s, double t_start_s) {
+    s->t_last = t_start_s;
+}
+
+double lmb__summary_capacity(const lmb_summary *s) {
+    return s->capacity_C;
 }
 
 double lmb__summary_area(const lmb_summary *s) {
@@ -69,14 +82,18 @@ lmb_status lmb_summary_add(lmb_ctx *ctx, lmb_summary *s, int cycle, double charg
     }
     lmb_cycle_row *r = &s->rows[s->n - 1];
     r->time_end_s = t_end_s;
+    double duration = t_end_s - s->t_last;
+    s->t_last = t_end_s;
     if (charge_C > 0.0) {
         r->charge_C += charge_C;
+        r->charge_time_s += duration;
         r->charge_energy_J += energy_J; /* integral of V |I| dt: I > 0 here */
         r->end_charge_V = v_end;
         if (!r->first_sign)
             r->first_sign = 1;
     } else if (charge_C < 0.0) {
         r->discharge_C -= charge_C;
+        r->discharge_time_s += duration;
         r->discharge_energy_J -= energy_J; /* integral of V |I| dt: I < 0 here */
         r->end_discharge_V = v_end;
         if (!r->first_sign)
@@ -105,4 +122,28 @@ double lmb_cycle_mean_charge_voltage(const lmb_cycle_row *r) {
 
 double lmb_cycle_mean_discharge_voltage(const lmb_cycle_row *r) {
     return r->discharge_C > 0.0 ? r->discharge_energy_J / r->discharge_C : NAN;
+}
+
+double lmb_cycle_returned_capacity(const lmb_cycle_row *r) {
+    return r->first_sign > 0 ? r->discharge_C : r->first_sign < 0 ? r->charge_C : NAN;
+}
+
+double lmb_summary_retention(const lmb_summary *s, size_t i) {
+    if (i >= s->n)
+        return NAN;
+    for (size_t k = 0; k <= i; k++) {
+        const lmb_cycle_row *r = &s->rows[k];
+        if (r->charge_C > 0.0 && r->discharge_C > 0.0)
+            return lmb_cycle_returned_capacity(&s->rows[i]) / lmb_cycle_returned_capacity(r);
+    }
+    return NAN;
+}
+
+double lmb_summary_c_rate(const lmb_summary *s, size_t i, int sign) {
+    if (i >= s->n || !(s->capacity_C > 0.0))
+        return NAN;
+    const lmb_cycle_row *r = &s->rows[i];
+    double q = sign > 0 ? r->charge_C : r->discharge_C;
+    double t = sign > 0 ? r->charge_time_s : r->discharge_time_s;
+    return q > 0.0 && t > 0.0 ? q / t / s->capacity_C * 3600.0 : NAN;
 }

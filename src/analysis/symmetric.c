@@ -14,6 +14,15 @@ double lmb_cycle_overpotential(const lmb_cycle_row *r) {
            (r->charge_C + r->discharge_C);
 }
 
+void lmb_symmetric_metrics_clear(lmb_symmetric_metrics *m) {
+    *m = (lmb_symmetric_metrics){.eta_initial_V = NAN,
+                                 .eta_min_V = NAN,
+                                 .eta_last_V = NAN,
+                                 .t_last_s = NAN,
+                                 .rise_onset_s = NAN,
+                                 .short_s = NAN};
+}
+
 lmb_status lmb_symmetric_metrics_compute(lmb_ctx *ctx, const lmb_summary *s, double rise_fraction,
                                          lmb_symmetric_metrics *out) {
     if (!s || !out)
@@ -21,7 +30,8 @@ lmb_status lmb_symmetric_metrics_compute(lmb_ctx *ctx, const lmb_summary *s, dou
     if (!(rise_fraction > 0.0))
         LMB__FAIL(ctx, LMB_EINVAL, "symmetric metrics: the rise fraction must be > 0, not %g",
                   rise_fraction);
-    lmb_symmetric_metrics m = {0, NAN, NAN, NAN, NAN, NAN, 0};
+    lmb_symmetric_metrics m;
+    lmb_symmetric_metrics_clear(&m);
     size_t n = lmb_summary_cycle_count(s);
     for (size_t i = 0; i < n; i++) {
         const lmb_cycle_row *r = lmb_summary_cycle(s, i);
@@ -33,6 +43,11 @@ lmb_status lmb_symmetric_metrics_compute(lmb_ctx *ctx, const lmb_summary *s, dou
         else if (m.rise_cycle == 0 && eta > (1.0 + rise_fraction) * m.eta_min_V) {
             m.rise_cycle = r->cycle;
             m.rise_onset_s = r->time_end_s;
+        }
+        if (m.cycles > 0 && m.short_cycle == 0 &&
+            eta < LMB_SYMMETRIC_SHORT_FRACTION * m.eta_min_V) {
+            m.short_cycle = r->cycle;
+            m.short_s = r->time_end_s;
         }
         if (!(eta >= m.eta_min_V))
             m.eta_min_V = eta;

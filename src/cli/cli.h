@@ -42,6 +42,15 @@ int lmb_cli_exit_code(lmb_status status);
 int lmb_cli_study_option(const char *cmd, int argc, char **argv, int *i, const char **outdir,
                          const char *cells[2]);
 
+/*
+ * Reads the quantity of flag argv[*i] of command cmd, of dimension dim: "1mAh/cm2", "1 mAh/cm2"
+ * (one quoted word) or "1" "mAh/cm2" (two words). Advances *i past what it used. Returns 0, or
+ * prints a usage error and returns -1. *unit is the unit given (for the dimension the flag
+ * accepts several of, as LMB_DIM_COUNT does).
+ */
+int lmb_cli_flag_quantity(lmb_ctx *ctx, const char *cmd, int argc, char **argv, int *i, lmb_dim dim,
+                          double *value, const lmb_unit **unit);
+
 /* Creates a directory and its parents (mkdir -p); 0 or -1 with errno set. */
 int lmb_cli_make_dir(const char *dir);
 

@@ -26,33 +26,6 @@ static double now_s(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/*
- * Reads the quantity of flag argv[*i]: "1mAh/cm2", "1 mAh/cm2" (one quoted word) or "1"
- * "mAh/cm2" (two words). Advances *i past what it used. Returns 0 or prints an error and -1.
- */
-static int flag_quantity(lmb_ctx *ctx, int argc, char **argv, int *i, lmb_dim dim, double *value,
-                         const lmb_unit **unit) {
-    const char *flag = argv[*i];
-    if (*i + 1 >= argc) {
-        lmb_cli_usage_error("run", "%s needs a value with a unit", flag);
-        return -1;
-    }
-    char buf[256];
-    const char *text = argv[++*i];
-    char *end = NULL;
-    strtod(text, &end);
-    if (end != text && *end == '\0' && *i + 1 < argc && lmb_unit_find(argv[*i + 1])) {
-        snprintf(buf, sizeof buf, "%s %s", text, argv[*i + 1]);
-        text = buf;
-        ++*i;
-    }
-    if (lmb_quantity_parse(ctx, text, dim, value, unit) != LMB_OK) {
-        lmb_cli_usage_error("run", "%s: %s", flag, lmb_ctx_errmsg(ctx));
-        return -1;
-    }
-    return 0;
-}
-
 typedef struct progress_state {
     int tty;
     double last;
@@ -111,7 +84,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
                 return lmb_cli_usage_error("run", "%s needs a directory", a);
             outdir = argv[++i];
         } else if (!strcmp(a, "--nominal-capacity")) {
-            if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_COUNT, &v, &u))
+            if (lmb_cli_flag_quantity(ctx, "run", argc, argv, &i, LMB_DIM_COUNT, &v, &u))
                 return LMB_EXIT_USAGE;
             if (u->dim != LMB_DIM_CHARGE && u->dim != LMB_DIM_AREAL_CHARGE)
                 return lmb_cli_usage_error("run",
@@ -123,7 +96,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
             /* areal values are converted once the cell's area is known */
             q_nom_C = u->dim == LMB_DIM_CHARGE ? lmb_unit_to_si(u, v) : -lmb_unit_to_si(u, v);
         } else if (!strcmp(a, "--record-every")) {
-            if (flag_quantity(ctx, argc, argv, &i, LMB_DIM_TIME, &v, &u))
+            if (lmb_cli_flag_quantity(ctx, "run", argc, argv, &i, LMB_DIM_TIME, &v, &u))
                 return LMB_EXIT_USAGE;
             record_dt = lmb_unit_to_si(u, v);
             if (!(record_dt >= 0.0))
@@ -176,6 +149,7 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
     lmb_summary_set_area(summary, area);
     if (q_nom_C < 0.0)
         q_nom_C = -q_nom_C * area;
+    lmb_summary_set_nominal_capacity(summary, q_nom_C);
 
     if (lmb_cli_make_dir(outdir) != 0) {
         fprintf(stderr, "lmb: %s: cannot create directory: %s\n", outdir, strerror(errno));

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -275,4 +276,28 @@ int lmb_cli_study_option(const char *cmd, int argc, char **argv, int *i, const c
     }
     *dst = argv[++*i];
     return 1;
+}
+
+/* Reads the quantity of a flag (cli.h). */
+int lmb_cli_flag_quantity(lmb_ctx *ctx, const char *cmd, int argc, char **argv, int *i, lmb_dim dim,
+                          double *value, const lmb_unit **unit) {
+    const char *flag = argv[*i];
+    if (*i + 1 >= argc) {
+        lmb_cli_usage_error(cmd, "%s needs a value with a unit", flag);
+        return -1;
+    }
+    char buf[256];
+    const char *text = argv[++*i];
+    char *end = NULL;
+    strtod(text, &end);
+    if (end != text && *end == '\0' && *i + 1 < argc && lmb_unit_find(argv[*i + 1])) {
+        snprintf(buf, sizeof buf, "%s %s", text, argv[*i + 1]);
+        text = buf;
+        ++*i;
+    }
+    if (lmb_quantity_parse(ctx, text, dim, value, unit) != LMB_OK) {
+        lmb_cli_usage_error(cmd, "%s: %s", flag, lmb_ctx_errmsg(ctx));
+        return -1;
+    }
+    return 0;
 }

@@ -21,6 +21,7 @@
 
 double lmb__summary_area(const lmb_summary *s);
 double lmb__summary_mass(const lmb_summary *s);
+double lmb__summary_capacity(const lmb_summary *s);
 
 #define MAH_PER_C (1.0 / 3.6)
 #define MWH_PER_J (1.0 / 3.6)
@@ -31,10 +32,13 @@ typedef struct column {
     double value;
 } column;
 
-enum { MAX_COLUMNS = 24 };
+enum { MAX_COLUMNS = 28 };
 
-/* The columns of a row, in the order of the table. Returns their number. */
-static int row_columns(const lmb_summary *s, const lmb_cycle_row *r, column *c) {
+/* The columns of row i (a row of NaN for i beyond the table: the header), in the order of the
+ * table. Returns their number. */
+static int row_columns(const lmb_summary *s, size_t i, column *c) {
+    lmb_cycle_row empty = {.end_charge_V = NAN, .end_discharge_V = NAN};
+    const lmb_cycle_row *r = i < lmb_summary_cycle_count(s) ? lmb_summary_cycle(s, i) : &empty;
     int n = 0;
 #define COL(nm, v)                                                                                 \
     do {                                                                                           \
@@ -52,6 +56,11 @@ static int row_columns(const lmb_summary *s, const lmb_cycle_row *r, column *c) 
     COL("end_charge_voltage_V", r->end_charge_V);
     COL("end_discharge_voltage_V", r->end_discharge_V);
     COL("time_end_h", r->time_end_s / 3600.0);
+    COL("retention", lmb_summary_retention(s, i));
+    if (lmb__summary_capacity(s) > 0.0) {
+        COL("charge_c_rate_per_h", lmb_summary_c_rate(s, i, 1));
+        COL("discharge_c_rate_per_h", lmb_summary_c_rate(s, i, -1));
+    }
     double area_cm2 = lmb__summary_area(s) * 1e4, mass_g = lmb__summary_mass(s) * 1e3;
     if (area_cm2 > 0.0) {
         COL("charge_capacity_mAh_cm2", r->charge_C * MAH_PER_C / area_cm2);
@@ -75,13 +84,12 @@ lmb_status lmb_summary_write_csv(lmb_ctx *ctx, const lmb_summary *s, const char 
     if (st != LMB_OK)
         return st;
     column c[MAX_COLUMNS];
-    lmb_cycle_row empty = {.end_charge_V = NAN, .end_discharge_V = NAN};
-    int nc = row_columns(s, &empty, c), ok = 1;
+    int nc = row_columns(s, (size_t)-1, c), ok = 1;
     for (int j = 0; j < nc && ok; j++)
         ok = fprintf(af.f, "%s%s", j ? "," : "", c[j].name) >= 0;
     ok = ok && fputc('\n', af.f) != EOF;
     for (size_t i = 0; i < lmb_summary_cycle_count(s) && ok; i++) {
-        row_columns(s, lmb_summary_cycle(s, i), c);
+        row_columns(s, i, c);
         for (int j = 0; j < nc && ok; j++) {
             if (j)
                 ok = fputc(',', af.f) != EOF;
@@ -118,10 +126,14 @@ lmb_status lmb_summary_write_json(lmb_ctx *ctx, const lmb_summary *s, const char
     cJSON_AddStringToObject(units, "time", "h");
     cJSON_AddStringToObject(units, "coulombic_efficiency",
                             "1 (returned / inserted charge within the cycle)");
+    cJSON_AddStringToObject(units, "retention",
+                            "1 (returned capacity over that of the first complete cycle)");
+    if (lmb__summary_capacity(s) > 0.0)
+        cJSON_AddStringToObject(units, "c_rate", "1/h (mean current over nominal capacity)");
     cJSON *cycles = cJSON_AddArrayToObject(root, "cycles");
     column c[MAX_COLUMNS];
     for (size_t i = 0; i < lmb_summary_cycle_count(s); i++) {
-        int nc = row_columns(s, lmb_summary_cycle(s, i), c);
+        int nc = row_columns(s, i, c);
         cJSON *o = cJSON_CreateObject();
         for (int j = 0; j < nc; j++)
             cJSON_AddItemToObject(o, c[j].name, number_or_null(c[j].value));

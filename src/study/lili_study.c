@@ -112,7 +112,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
         lmb_sim_series_clear(sim);
     }
     if (!pcyc) { /* the OCV spectrum only */
-        out->sym = (lmb_symmetric_metrics){0, NAN, NAN, NAN, NAN, NAN, 0};
+        lmb_symmetric_metrics_clear(&out->sym);
         out->rsei_spectrum[0] = out->rsei_spectrum[1] = out->rsei_spectrum[2] = NAN;
         diagnostics(sim, inv0, out);
         goto done;
@@ -141,7 +141,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     if (res.end == LMB_RUN_SHORT)
         out->short_s = out->t_end_s;
     if (lmb_symmetric_metrics_compute(ctx, sum, LMB_SYMMETRIC_RISE_FRACTION, &out->sym) != LMB_OK)
-        out->sym = (lmb_symmetric_metrics){0, NAN, NAN, NAN, NAN, NAN, 0};
+        lmb_symmetric_metrics_clear(&out->sym);
     else {
         out->sym.t_last_s -= t_start;
         out->sym.rise_onset_s -= t_start;

@@ -45,7 +45,16 @@ static void test_symmetric_metrics(void **state) {
     assert_true(fabs(m.eta_last_V - 0.2) < 1e-12);
     assert_int_equal(m.rise_cycle, 7); /* 0.1101 > 1.1 x 0.100; 0.1099 is not */
     assert_true(fabs(m.rise_onset_s - 7.0 * 7200.0) < 1e-9);
+    assert_int_equal(m.short_cycle, 0);
+    assert_true(isnan(m.short_s));
     assert_int_equal(lmb_symmetric_metrics_compute(ctx, s, 0.0, &m), LMB_EINVAL);
+    lmb_summary_free(s);
+    /* a short: |V| collapses below half the running minimum (0.049 < 0.5 x 0.100; 0.051 not) */
+    const double eta_short[] = {0.140, 0.100, 0.051, 0.049, 0.01};
+    s = summary_of(ctx, eta_short, 5);
+    assert_int_equal(lmb_symmetric_metrics_compute(ctx, s, 0.10, &m), LMB_OK);
+    assert_int_equal(m.short_cycle, 4);
+    assert_true(fabs(m.short_s - 4.0 * 7200.0) < 1e-9);
     lmb_summary_free(s);
     /* no complete cycle */
     assert_int_equal(lmb_summary_create(ctx, &s), LMB_OK);
