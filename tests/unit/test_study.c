@@ -49,8 +49,9 @@ static void test_symmetric_metrics(void **state) {
     assert_true(isnan(m.short_s));
     assert_int_equal(lmb_symmetric_metrics_compute(ctx, s, 0.0, &m), LMB_EINVAL);
     lmb_summary_free(s);
-    /* a short: |V| collapses below half the running minimum (0.049 < 0.5 x 0.100; 0.051 not) */
-    const double eta_short[] = {0.140, 0.100, 0.051, 0.049, 0.01};
+    /* a short: |V| collapses below half the running minimum (0.051 is not below 0.5 x 0.100;
+     * 0.025 is below 0.5 x 0.051) */
+    const double eta_short[] = {0.140, 0.100, 0.051, 0.025, 0.01};
     s = summary_of(ctx, eta_short, 5);
     assert_int_equal(lmb_symmetric_metrics_compute(ctx, s, 0.10, &m), LMB_OK);
     assert_int_equal(m.short_cycle, 4);
