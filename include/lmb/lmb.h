@@ -27,6 +27,7 @@
 #include "lmb/circuit.h"
 #include "lmb/kk.h"
 #include "lmb/drt.h"
+#include "lmb/record.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -19,10 +19,10 @@
 
 #include "core/ctx_internal.h"
 #include "io/eis_internal.h"
+#include "io/mpr.h"
 #include "io/text.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,234 +415,48 @@ static lmb_status read_mpt(lmb_ctx *ctx, lmb_eis_data *d, char *buf, size_t len)
 /* ---- BioLogic binary .mpr ---- */
 
 /*
- * The layout (reverse engineered by the galvani project, checked here on the files of
- * ../shared/data/eis): a 52-byte magic "BIO-LOGIC MODULAR FILE\x1a" padded with spaces to 48
- * bytes and 4 zero bytes, then modules, each "MODULE", a 10-byte short name ("VMP data  "), a
- * 25-byte long name, then either (EC-Lab < 11.50) length u32, version u32, date 8 bytes, or
- * (>= 11.50, marked by 0xFFFFFFFF where the length would be) max length u32, length u32,
- * version u32, u32, date 8 bytes; then length bytes of content. All integers little-endian.
- * The "VMP data" content: points u32, columns u8, then the column IDs (version 0: u8 each, data
- * from byte 100; or, if the first ID byte is 0, u8 pairs whose second byte is the ID, data from
- * byte 1007; versions 2 and 3: u16 each, data from byte 405 resp. 406), then one record per
- * point: the columns in ID order, each of the width its ID implies, except the flag IDs, which
- * share one byte at the position of the first of them. An ID of unknown width makes the record
- * unreadable, so it is refused (LMB_EUNSUPPORTED) rather than guessed.
+ * The container (magic, modules, the VMP data column table and record layout) is read by
+ * io/mpr.c, which the cycling-record reader shares. Here: the impedance columns of the records,
+ * freq/Hz (ID 32) with Re(Z)/Ohm, -Im(Z)/Ohm (37, 38) or else |Z|/Ohm, Phase(Z)/deg (36, 35),
+ * and the spectrum index "z cycle" (469, or 213 in older files) or "cycle number" (24). Rows of
+ * other techniques of the same record (Modulo Bat) have f = 0 and Z = 0 and are skipped.
  */
-
-/* Column IDs of the VMP data table that the reader uses. */
-enum {
-    MPR_CYCLE = 24,
-    MPR_FREQ = 32,
-    MPR_PHASE = 35,
-    MPR_ABSZ = 36,
-    MPR_RE = 37,
-    MPR_MIM = 38,
-    MPR_ZCYCLE_OLD = 213,
-    MPR_ZCYCLE = 469
-};
-
-/* Width of a column ID's value: 'f' f32, 'd' f64, 'H' u16, 'I' u32, 'B' u8, 'F' a flag bit. */
-static const struct {
-    unsigned short id;
-    char type;
-} mpr_columns[] = {
-    {1, 'F'},   {2, 'F'},   {3, 'F'},   {4, 'd'},   {5, 'f'},   {6, 'f'},   {7, 'd'},   {8, 'f'},
-    {9, 'f'},   {11, 'd'},  {13, 'd'},  {16, 'f'},  {17, 'f'},  {19, 'f'},  {20, 'f'},  {21, 'F'},
-    {23, 'd'},  {24, 'd'},  {26, 'f'},  {27, 'f'},  {31, 'F'},  {32, 'f'},  {33, 'f'},  {34, 'f'},
-    {35, 'f'},  {36, 'f'},  {37, 'f'},  {38, 'f'},  {39, 'H'},  {65, 'F'},  {69, 'f'},  {70, 'f'},
-    {74, 'd'},  {75, 'f'},  {76, 'f'},  {77, 'f'},  {78, 'f'},  {96, 'f'},  {98, 'f'},  {99, 'f'},
-    {100, 'f'}, {101, 'f'}, {123, 'd'}, {124, 'd'}, {125, 'd'}, {126, 'd'}, {131, 'H'}, {163, 'f'},
-    {168, 'f'}, {169, 'f'}, {172, 'f'}, {173, 'f'}, {174, 'f'}, {178, 'f'}, {179, 'f'}, {182, 'd'},
-    {211, 'd'}, {212, 'I'}, {213, 'I'}, {217, 'f'}, {218, 'f'}, {220, 'f'}, {221, 'f'}, {223, 'f'},
-    {224, 'f'}, {230, 'f'}, {231, 'f'}, {232, 'f'}, {233, 'f'}, {234, 'f'}, {235, 'f'}, {236, 'f'},
-    {237, 'f'}, {238, 'f'}, {239, 'f'}, {240, 'f'}, {241, 'f'}, {242, 'f'}, {271, 'f'}, {272, 'f'},
-    {301, 'f'}, {302, 'f'}, {331, 'f'}, {332, 'f'}, {361, 'f'}, {362, 'f'}, {391, 'f'}, {392, 'f'},
-    {422, 'f'}, {423, 'f'}, {424, 'f'}, {425, 'f'}, {426, 'f'}, {430, 'f'}, {431, 'f'}, {432, 'f'},
-    {433, 'f'}, {434, 'f'}, {435, 'f'}, {438, 'd'}, {441, 'f'}, {462, 'f'}, {467, 'd'}, {468, 'I'},
-    {469, 'I'}, {471, 'f'}, {473, 'f'}, {474, 'f'}, {476, 'f'}, {477, 'f'}, {479, 'f'}, {480, 'f'},
-    {486, 'f'}, {487, 'f'}, {488, 'f'}, {489, 'f'}, {490, 'f'}, {491, 'f'}, {492, 'f'}, {493, 'f'},
-    {494, 'f'}, {495, 'f'}, {496, 'f'}, {497, 'f'}, {498, 'd'}, {499, 'd'}, {500, 'd'}, {501, 'd'},
-    {502, 'd'}, {505, 'f'}, {509, 'B'},
-};
-
-static char mpr_type(unsigned id) {
-    for (size_t k = 0; k < sizeof mpr_columns / sizeof mpr_columns[0]; k++)
-        if (mpr_columns[k].id == id)
-            return mpr_columns[k].type;
-    return 0;
-}
-
-static uint32_t rd_u32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd_u64(const unsigned char *p) {
-    return (uint64_t)rd_u32(p) | (uint64_t)rd_u32(p + 4) << 32;
-}
-
-/* A value of the given type at p, as a double. */
-static double rd_value(const unsigned char *p, char type) {
-    switch (type) {
-    case 'f': {
-        uint32_t u = rd_u32(p);
-        float x;
-        memcpy(&x, &u, sizeof x);
-        return (double)x;
-    }
-    case 'd': {
-        uint64_t u = rd_u64(p);
-        double x;
-        memcpy(&x, &u, sizeof x);
-        return x;
-    }
-    case 'H':
-        return (double)((unsigned)p[0] | (unsigned)p[1] << 8);
-    case 'I':
-        return (double)rd_u32(p);
-    default:
-        return (double)p[0];
-    }
-}
-
-#define MPR_MAGIC_LEN 52
-#define MPR_MAX_COLS  255
-
 static lmb_status read_mpr(lmb_ctx *ctx, lmb_eis_data *d, const unsigned char *b, size_t len) {
     d->format = "biologic-mpr";
-    static const char magic[] = "BIO-LOGIC MODULAR FILE\x1a";
-    if (len < MPR_MAGIC_LEN)
-        LMB__FAIL(ctx, LMB_EPARSE, "%.400s: truncated .mpr: %zu bytes, shorter than its header",
-                  d->path, len);
-    for (size_t k = 0; k < MPR_MAGIC_LEN; k++)
-        if (b[k] != (k < sizeof magic - 1 ? (unsigned char)magic[k] : k < 48 ? ' ' : 0))
-            LMB__FAIL(ctx, LMB_EPARSE, "%.400s: byte %zu of the .mpr magic is 0x%02x", d->path, k,
-                      b[k]);
-    /* the modules: find "VMP data" */
-    const unsigned char *data = NULL;
-    size_t data_len = 0, data_off = 0;
-    uint32_t version = 0;
-    size_t pos = MPR_MAGIC_LEN;
-    while (pos < len) {
-        if (len - pos < 6 + 51 || memcmp(b + pos, "MODULE", 6) != 0)
-            LMB__FAIL(ctx, LMB_EPARSE,
-                      "%.400s: byte offset %zu: expected a module header (\"MODULE\") of at least "
-                      "57 bytes (truncated .mpr?)",
-                      d->path, pos);
-        const unsigned char *h = b + pos + 6;
-        int v2 = rd_u32(h + 35) == 0xFFFFFFFFu;
-        size_t hlen = v2 ? 59 : 51;
-        if (len - pos - 6 < hlen)
-            LMB__FAIL(ctx, LMB_EPARSE, "%.400s: byte offset %zu: module header truncated", d->path,
-                      pos);
-        size_t mlen = rd_u32(h + (v2 ? 39 : 35));
-        uint32_t mver = rd_u32(h + (v2 ? 43 : 39));
-        size_t start = pos + 6 + hlen;
-        if (mlen > len - start)
-            LMB__FAIL(ctx, LMB_EPARSE,
-                      "%.400s: byte offset %zu: module \"%.10s\" announces %zu bytes, the file "
-                      "holds %zu more (truncated .mpr?)",
-                      d->path, pos, (const char *)h, mlen, len - start);
-        if (memcmp(h, "VMP data  ", 10) == 0) {
-            data = b + start;
-            data_len = mlen;
-            data_off = start;
-            version = mver;
-        }
-        pos = start + mlen;
-    }
-    if (!data)
-        LMB__FAIL(ctx, LMB_EPARSE, "%.400s: no \"VMP data\" module in this .mpr", d->path);
-    if (data_len < 5)
-        LMB__FAIL(ctx, LMB_EPARSE, "%.400s: the VMP data module (offset %zu) has %zu bytes",
-                  d->path, data_off, data_len);
-    size_t npts = rd_u32(data), ncol = data[4];
-    unsigned ids[MPR_MAX_COLS];
-    size_t rec0;
-    if (version == 0 && data_len > 5 && data[5] != 0) {
-        rec0 = 100;
-        for (size_t k = 0; k < ncol && 5 + k < data_len; k++)
-            ids[k] = data[5 + k];
-        if (5 + ncol > rec0)
-            rec0 = 0; /* flagged below */
-    } else if (version == 0) {
-        rec0 = 1007;
-        for (size_t k = 0; k < ncol && 6 + 2 * k < data_len; k++)
-            ids[k] = data[6 + 2 * k];
-    } else if (version == 2 || version == 3) {
-        rec0 = version == 2 ? 405 : 406;
-        for (size_t k = 0; k < ncol && 6 + 2 * k < data_len; k++)
-            ids[k] = (unsigned)data[5 + 2 * k] | (unsigned)data[6 + 2 * k] << 8;
-        if (5 + 2 * ncol > rec0)
-            rec0 = 0;
-    } else {
-        LMB__FAIL(ctx, LMB_EUNSUPPORTED,
-                  "%.400s: unsupported format: VMP data module version %u (known: 0, 2, 3)",
-                  d->path, (unsigned)version);
-    }
-    if (rec0 == 0 || rec0 > data_len)
-        LMB__FAIL(ctx, LMB_EPARSE,
-                  "%.400s: the VMP data module (offset %zu, %zu bytes, %zu columns) is shorter "
-                  "than its column table (truncated .mpr?)",
-                  d->path, data_off, data_len, ncol);
-    /* the record layout */
-    size_t off[MPR_MAX_COLS], rec = 0;
-    long flag_off = -1;
-    int c_f = -1, c_re = -1, c_mim = -1, c_abs = -1, c_ph = -1, c_cyc = -1, c_z = -1;
-    for (size_t k = 0; k < ncol; k++) {
-        char t = mpr_type(ids[k]);
-        if (!t)
-            LMB__FAIL(ctx, LMB_EUNSUPPORTED,
-                      "%.400s: unsupported .mpr: column ID %u (column %zu of %zu in the VMP data "
-                      "table) is not known to lmb, so the record layout cannot be read",
-                      d->path, ids[k], k + 1, ncol);
-        if (t == 'F') {
-            if (flag_off < 0)
-                flag_off = (long)rec++;
-            off[k] = (size_t)flag_off;
-            continue;
-        }
-        off[k] = rec;
-        rec += t == 'd' ? 8 : t == 'f' || t == 'I' ? 4 : t == 'H' ? 2 : 1;
-        int *slot = ids[k] == MPR_FREQ                                   ? &c_f
-                    : ids[k] == MPR_RE                                   ? &c_re
-                    : ids[k] == MPR_MIM                                  ? &c_mim
-                    : ids[k] == MPR_ABSZ                                 ? &c_abs
-                    : ids[k] == MPR_PHASE                                ? &c_ph
-                    : ids[k] == MPR_CYCLE                                ? &c_cyc
-                    : (ids[k] == MPR_ZCYCLE || ids[k] == MPR_ZCYCLE_OLD) ? &c_z
-                                                                         : NULL;
-        if (slot && *slot < 0)
-            *slot = (int)k;
-    }
+    lmb__mpr m;
+    lmb_status st = lmb__mpr_open(ctx, d->path, b, len, &m);
+    if (st != LMB_OK)
+        return st;
+    int c_f = lmb__mpr_find(&m, LMB__MPR_ID_FREQ), c_re = lmb__mpr_find(&m, LMB__MPR_ID_RE),
+        c_mim = lmb__mpr_find(&m, LMB__MPR_ID_MIM), c_abs = lmb__mpr_find(&m, LMB__MPR_ID_ABSZ),
+        c_ph = lmb__mpr_find(&m, LMB__MPR_ID_PHASE), c_cyc = lmb__mpr_find(&m, LMB__MPR_ID_CYCLE),
+        c_z = lmb__mpr_find(&m, LMB__MPR_ID_ZCYCLE);
+    if (c_z < 0)
+        c_z = lmb__mpr_find(&m, LMB__MPR_ID_ZCYCLE_OLD);
     if (c_f < 0 || ((c_re < 0 || c_mim < 0) && (c_abs < 0 || c_ph < 0)))
         LMB__FAIL(ctx, LMB_EPARSE,
                   "%.400s: not an impedance record: the VMP data table (%zu columns) lacks "
                   "%s",
-                  d->path, ncol,
+                  d->path, m.n_cols,
                   c_f < 0 ? "freq/Hz (ID 32)"
                           : "Re(Z)/Ohm, -Im(Z)/Ohm (IDs 37, 38) or |Z|, Phase(Z)");
-    if (rec == 0 || (data_len - rec0) / rec < npts || (data_len - rec0) != npts * rec)
-        LMB__FAIL(ctx, LMB_EPARSE,
-                  "%.400s: the VMP data module holds %zu bytes of records, the header announces "
-                  "%zu points of %zu bytes (truncated .mpr, or a column of another width)",
-                  d->path, data_len - rec0, npts, rec);
+    size_t npts = m.n_rows;
     int polar = c_re < 0 || c_mim < 0;
     double prev_z = NAN, prev_cyc = NAN;
     int dir = 0, gap = 0;
     size_t skipped = 0; /* rows of other techniques (f = 0 and Z = 0) */
     for (size_t i = 0; i < npts; i++) {
-        const unsigned char *r = data + rec0 + i * rec;
-        double f = rd_value(r + off[c_f], 'f'), re, im;
+        double f = lmb__mpr_get(&m, i, c_f), re, im;
         if (polar) {
-            double mag = rd_value(r + off[c_abs], 'f');
-            double ph = rd_value(r + off[c_ph], 'f') * 3.14159265358979323846 / 180.0;
+            double mag = lmb__mpr_get(&m, i, c_abs);
+            double ph = lmb__mpr_get(&m, i, c_ph) * 3.14159265358979323846 / 180.0;
             re = mag * cos(ph);
             im = mag * sin(ph);
         } else {
-            re = rd_value(r + off[c_re], 'f');
-            im = -rd_value(r + off[c_mim], 'f');
+            re = lmb__mpr_get(&m, i, c_re);
+            im = -lmb__mpr_get(&m, i, c_mim);
         }
-        if (f == 0.0 && !(polar ? rd_value(r + off[c_abs], 'f') != 0.0 : re != 0.0 || im != 0.0)) {
+        if (f == 0.0 && !(polar ? lmb__mpr_get(&m, i, c_abs) != 0.0 : re != 0.0 || im != 0.0)) {
             /* a row of another technique of the same record (Modulo Bat): not a point */
             gap = 1;
             skipped++;
@@ -652,13 +466,13 @@ static lmb_status read_mpr(lmb_ctx *ctx, lmb_eis_data *d, const unsigned char *b
             LMB__FAIL(ctx, LMB_ERANGE,
                       "%.400s: point %zu of %zu (byte offset %zu): frequency %g Hz is not positive "
                       "and finite",
-                      d->path, i + 1, npts, data_off + rec0 + i * rec, f);
+                      d->path, i + 1, npts, lmb__mpr_row_offset(&m, i), f);
         if (!isfinite(re) || !isfinite(im))
             LMB__FAIL(ctx, LMB_ERANGE,
                       "%.400s: point %zu of %zu (byte offset %zu): impedance not finite", d->path,
-                      i + 1, npts, data_off + rec0 + i * rec);
-        double zc = c_z >= 0 ? rd_value(r + off[c_z], 'I') : 0.0;
-        double cy = c_cyc >= 0 ? rd_value(r + off[c_cyc], 'd') : 0.0;
+                      i + 1, npts, lmb__mpr_row_offset(&m, i));
+        double zc = c_z >= 0 ? lmb__mpr_get(&m, i, c_z) : 0.0;
+        double cy = c_cyc >= 0 ? lmb__mpr_get(&m, i, c_cyc) : 0.0;
         int split = gap;
         gap = 0;
         if (d->n_points > 0 && (c_z >= 0 || c_cyc >= 0))
@@ -675,7 +489,7 @@ static lmb_status read_mpr(lmb_ctx *ctx, lmb_eis_data *d, const unsigned char *b
         }
         double idx = c_z >= 0 ? zc : cy;
         long cycle = (c_z >= 0 || c_cyc >= 0) && fabs(idx) < 1e15 ? lround(idx) : -1;
-        lmb_status st = add_point(ctx, d, f, re, im, split, cycle);
+        st = add_point(ctx, d, f, re, im, split, cycle);
         if (st != LMB_OK)
             return st;
     }
