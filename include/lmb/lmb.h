@@ -28,6 +28,7 @@
 #include "lmb/kk.h"
 #include "lmb/drt.h"
 #include "lmb/record.h"
+#include "lmb/analyze.h"
 
 #ifdef __cplusplus
 extern "C" {
