@@ -60,6 +60,8 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_eis(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_convert(lmb_ctx *ctx, int argc, char **argv);
 
 extern const lmb_cli_cmd lmb_cli_commands[];
 extern const int lmb_cli_command_count;

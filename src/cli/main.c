@@ -146,6 +146,45 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "\n"
      "Exit status: 0 every spectrum fitted, 1 a fit failed, 2 bad file, circuit or option.\n",
      lmb_cmd_eis},
+    {"analyze", "real cycler data -> cycle table, metrics, figures",
+     "usage: lmb analyze FILE... [-o DIR] [--cycle-start charge|discharge|auto]\n"
+     "                   [--capacity Q] [--area A] [--mass M] [--rest-current I]\n"
+     "                   [--no-figures] [-q]\n"
+     "\n"
+     "Reads each FILE (BioLogic .mpr/.mpt/.mps, Battery Data Format CSV, Arbin CSV, Maccor\n"
+     "text, Neware CSV, Landt CSV, or impedance columns f, Re(Z), Im(Z); the format is\n"
+     "detected from the content), cuts it into steps, half cycles and cycles exactly as a\n"
+     "simulation is summarised (lmb/analyze.h states the rules) and writes, in DIR (default\n"
+     "out/analyze; DIR/<name>/ for each of several files):\n"
+     "  cycles.csv       per cycle: capacities, CE, energies, mean and end voltages, time,\n"
+     "                   retention, C-rates (with a nominal capacity), areal/specific columns\n"
+     "  half_cycles.csv  per half cycle: times, capacity, energy, mean |V|, end voltage\n"
+     "  summary.json     the same and the record's description, the cut, symmetric-cell\n"
+     "                   metrics (overpotential, rise onset, short), the Adams CE when the\n"
+     "                   record follows that protocol, the number of spectra\n"
+     "  eis.csv          the impedance spectra inside the record\n"
+     "  voltage, capacity, overpotential, nyquist (.svg, .png)   figures\n"
+     "\n"
+     "options:\n"
+     "  --cycle-start D   a cycle starts with a charge or a discharge half cycle (default\n"
+     "                    auto: the direction of the record's first half cycle; a leading\n"
+     "                    half cycle of the other direction is then cycle 1 alone)\n"
+     "  --capacity Q      nominal capacity for C-rates, e.g. '2 mAh' (default: the file's)\n"
+     "  --area A, --mass M   electrode area ('1.13 cm2') and active mass ('5 mg') for the\n"
+     "                    areal and specific columns (default: the file's, if it states them)\n"
+     "  --rest-current I  |I| at or below I is rest (default 1e-3 of the largest |I|)\n"
+     "  --no-figures      tables only\n"
+     "  -q, --quiet       nothing on stdout\n"
+     "\n"
+     "Exit status: 0 every file analysed, 1 an output failure, 2 a file that cannot be read.\n",
+     lmb_cmd_analyze},
+    {"convert", "write a cycler file as Battery Data Format CSV",
+     "usage: lmb convert FILE -o OUT.bdf.csv\n"
+     "\n"
+     "Reads FILE as lmb analyze does and writes its record as Battery Data Format CSV: the\n"
+     "quantities the file has, under BDF labels ('Test Time / s', 'Current / A', ...), positive\n"
+     "current charging; values the file left empty stay empty.\n",
+     lmb_cmd_convert},
     {"help", "show help for lmb or for one command", "usage: lmb help [COMMAND]\n", lmb_cmd_help},
 };
 const int lmb_cli_command_count = (int)(sizeof lmb_cli_commands / sizeof lmb_cli_commands[0]);
