@@ -3,12 +3,14 @@
 # CMake does the real build; this file only chains the steps a new user or CI needs:
 #   make run           install missing Debian packages, configure, build, run the main job
 #   make test          the same set-up, then ctest, the sanitizer build's ctest, the format check
+#                      and a one-minute fuzzing run of every cycler-file reader
 #   make build         set-up and build only (RelWithDebInfo, in build/)
 #   make bench         build and run every benchmark of bench/ (they print their figures)
 #   make format        apply clang-format to the C sources
 #   make format-check  fail if a C source is not clang-formatted
 #   make fuzz          build the libFuzzer targets of fuzz/ with clang (build-fuzz/), run each
 #                      for FUZZ_TIME seconds
+#   make fuzz-readers  only the cycler-file readers' targets, two at a time (part of make test)
 #   make clean         remove build/, build-asan/, build-fuzz/ and out/
 # CMake is configured only when a build directory has not been configured yet; after that
 # `cmake --build` reruns it by itself whenever a CMakeLists.txt changes.
@@ -45,18 +47,22 @@ CTEST = ctest --output-on-failure --no-tests=error -j$(CTEST_JOBS)
 
 BENCHES := $(basename $(notdir $(wildcard bench/*.c)))
 
-# Fuzzing: each fuzz/<name>.c runs FUZZ_TIME seconds; new inputs it finds are kept in
-# $(FUZZ_DIR)/corpus/<name>, seeded read-only from fuzz/corpus/<name>/ (if present) and from
-# FUZZ_SEEDS_<name>.
+# Fuzzing (scripts/fuzz-run.sh): each fuzz/<name>.c runs FUZZ_TIME seconds; new inputs it finds
+# are kept in $(FUZZ_DIR)/corpus/<name>, seeded from fuzz/corpus/<name>/ (if present) and from
+# FUZZ_SEEDS_<name> (directories, or files whose first 64 KiB are taken). The readers of cycler
+# files (fuzz_record_*) are seeded with the real files of the shared data by
+# scripts/fuzz-readers.sh and run in `make test`, FUZZ_JOBS at a time.
 FUZZ_DIR  ?= build-fuzz
 FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 2
 FUZZERS   := $(basename $(notdir $(wildcard fuzz/*.c)))
 FUZZ_SEEDS_fuzz_cell_json = presets/li-li presets/li-cu presets/li-lfp
 FUZZ_SEEDS_fuzz_protocol = protocols
 FUZZ_CMAKE_ARGS = -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMB_FUZZ=ON \
                   -DLMB_BUILD_TESTS=OFF -DLMB_BUILD_BENCH=OFF -DLMB_BUILD_EXAMPLES=OFF
 
-.PHONY: run test build bench fuzz format format-check clean deps test-unit test-asan
+.PHONY: run test build bench fuzz fuzz-build fuzz-readers format format-check clean deps \
+        test-unit test-asan
 
 deps:
 	@bash scripts/install-deps.sh
@@ -87,7 +93,7 @@ run: build
 	    if [ -e "$$f" ]; then echo "    $$f"; else echo "    $$f (missing)"; exit 1; fi; \
 	done
 
-test: test-unit test-asan format-check
+test: test-unit test-asan format-check fuzz-readers
 
 test-unit: build
 	cd $(BUILD_DIR) && $(CTEST)
@@ -103,13 +109,19 @@ bench: build
 	    ./$(BUILD_DIR)/$$b; \
 	done
 
-fuzz: $(FUZZ_DIR)/.lmb-configured
+fuzz-build: $(FUZZ_DIR)/.lmb-configured
 	cmake --build $(FUZZ_DIR) -j$(JOBS)
-	@if [ -z "$(FUZZERS)" ]; then echo "no fuzz targets in fuzz/"; fi
-	@set -e; $(foreach f,$(FUZZERS), \
-	    echo "== $(f) ($(FUZZ_TIME) s)"; mkdir -p $(FUZZ_DIR)/corpus/$(f); \
-	    $(FUZZ_DIR)/$(f) -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
-	        $(FUZZ_DIR)/corpus/$(f) $(wildcard fuzz/corpus/$(f)) $(FUZZ_SEEDS_$(f));)
+
+fuzz: fuzz-build
+	@set -e; $(foreach f,$(filter-out fuzz_record_%,$(FUZZERS)), \
+	    bash scripts/fuzz-run.sh $(FUZZ_DIR) $(f) $(FUZZ_TIME) $(wildcard fuzz/corpus/$(f)) \
+	        $(FUZZ_SEEDS_$(f));)
+	@$(MAKE) fuzz-readers
+
+# The cycler-file readers, FUZZ_JOBS at a time (part of make test); the shared data is the one
+# the build found.
+fuzz-readers: fuzz-build | $(BUILD_DIR)/.lmb-configured
+	bash scripts/fuzz-readers.sh $(FUZZ_DIR) $(FUZZ_TIME) $(FUZZ_JOBS) $(BUILD_DIR)
 
 format: | deps
 	bash scripts/check-format.sh --fix
