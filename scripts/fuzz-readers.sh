@@ -30,9 +30,11 @@ seeds() {
     *) ls "$data"/cycler/* "$data"/eis/* ;;
     esac
 }
+# xargs appends "NAME SEED..." to: fuzz-run.sh FUZZ_DIR SECONDS; the inner call reorders them
 here=$(dirname "$0")
 for src in fuzz/fuzz_record_*.c; do
     name=$(basename "$src" .c)
-    echo "$name $(seeds "$name" | tr '\n' ' ')"
-done | xargs -P "$jobs" -L 1 bash -c 'bash "$0" "$1" "$2" "$3" "${@:4}"' "$here/fuzz-run.sh" \
+    # one line per target (xargs -L would join a line that ends in a blank to the next)
+    echo "$name" $(seeds "$name")
+done | xargs -P "$jobs" -L 1 bash -c 'bash "$0" "$1" "$3" "$2" "${@:4}"' "$here/fuzz-run.sh" \
     "$fuzz_dir" "$secs"
