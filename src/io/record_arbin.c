@@ -201,12 +201,11 @@ static lmb_status read_data(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, con
     if ((st = lmb__vend_offer_names(ctx, t, names, sizeof names / sizeof names[0])) != LMB_OK ||
         (st = lmb__vend_map_offers(ctx, r, t)) != LMB_OK)
         return st;
-    if (!lmb__vend_col_of(t, LMB_REC_TIME))
-        return lmb__vend_missing(ctx, t, "time (\"Test_Time\" or \"Test_Time(s)\")");
-    if (!lmb__vend_col_of(t, LMB_REC_VOLTAGE))
-        return lmb__vend_missing(ctx, t, "voltage (\"Voltage\" or \"Voltage(V)\")");
-    if (!lmb__vend_col_of(t, LMB_REC_CURRENT))
-        return lmb__vend_missing(ctx, t, "current (\"Current\" or \"Current(A)\")");
+    static const char *const required[3] = {"time (\"Test_Time\" or \"Test_Time(s)\")",
+                                            "voltage (\"Voltage\" or \"Voltage(V)\")",
+                                            "current (\"Current\" or \"Current(A)\")"};
+    if ((st = lmb__vend_require(ctx, t, required)) != LMB_OK)
+        return st;
     int dt = lmb__vend_find(t, "Date_Time");
     if (dt >= 0 && (st = lmb__vend_note_wallclock(ctx, r, t, dt)) != LMB_OK)
         return st;

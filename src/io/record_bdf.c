@@ -223,12 +223,11 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
         st = lmb__vend_map_offers(ctx, r, t);
     if (st != LMB_OK)
         return st;
-    if (!lmb__vend_col_of(t, LMB_REC_TIME))
-        return lmb__vend_missing(ctx, t, "time (\"Test Time / s\" or test_time_second)");
-    if (!lmb__vend_col_of(t, LMB_REC_VOLTAGE))
-        return lmb__vend_missing(ctx, t, "voltage (\"Voltage / V\" or voltage_volt)");
-    if (!lmb__vend_col_of(t, LMB_REC_CURRENT))
-        return lmb__vend_missing(ctx, t, "current (\"Current / A\" or current_ampere)");
+    static const char *const required[3] = {"time (\"Test Time / s\" or test_time_second)",
+                                            "voltage (\"Voltage / V\" or voltage_volt)",
+                                            "current (\"Current / A\" or current_ampere)"};
+    if ((st = lmb__vend_require(ctx, t, required)) != LMB_OK)
+        return st;
     static const lmb_rec_col ranked[] = {LMB_REC_STEP_INDEX, LMB_REC_TEMPERATURE};
     for (size_t i = 0; i < 2 && st == LMB_OK; i++) {
         const lmb__vend_offer_t *o = &t->offer[ranked[i]];
@@ -261,12 +260,7 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
 }
 
 static lmb_status read_bdf(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len) {
-    lmb__vend_table *t = calloc(1, sizeof *t);
-    if (!t)
-        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", r->path);
-    lmb_status st = read_table(ctx, r, t, buf, len);
-    free(t);
-    return st;
+    return lmb__vend_read(ctx, r, buf, len, read_table);
 }
 
 const lmb__record_reader lmb__reader_bdf = {"bdf-csv", detect_bdf, read_bdf};

@@ -420,12 +420,7 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
 }
 
 static lmb_status read_maccor(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len) {
-    lmb__vend_table *t = calloc(1, sizeof *t);
-    if (!t)
-        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", r->path);
-    lmb_status st = read_table(ctx, r, t, buf, len);
-    free(t);
-    return st;
+    return lmb__vend_read(ctx, r, buf, len, read_table);
 }
 
 const lmb__record_reader lmb__reader_maccor = {"maccor-text", detect_maccor, read_maccor};

@@ -91,12 +91,10 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
         st = lmb__vend_map_offers(ctx, r, t);
     if (st != LMB_OK)
         return st;
-    if (!lmb__vend_col_of(t, LMB_REC_TIME))
-        return lmb__vend_missing(ctx, t, "test time (\"Cumulative Time\" or \"Total Time\")");
-    if (!lmb__vend_col_of(t, LMB_REC_VOLTAGE))
-        return lmb__vend_missing(ctx, t, "voltage (\"Voltage(V)\")");
-    if (!lmb__vend_col_of(t, LMB_REC_CURRENT))
-        return lmb__vend_missing(ctx, t, "current (\"Current(A)\")");
+    static const char *const required[3] = {"test time (\"Cumulative Time\" or \"Total Time\")",
+                                            "voltage (\"Voltage(V)\")", "current (\"Current(A)\")"};
+    if ((st = lmb__vend_require(ctx, t, required)) != LMB_OK)
+        return st;
     int type = lmb__vend_find(t, "Step Type");
     if (type < 0)
         type = lmb__vend_find(t, "Step Name");
@@ -129,12 +127,7 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
 }
 
 static lmb_status read_neware(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len) {
-    lmb__vend_table *t = calloc(1, sizeof *t);
-    if (!t)
-        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", r->path);
-    lmb_status st = read_table(ctx, r, t, buf, len);
-    free(t);
-    return st;
+    return lmb__vend_read(ctx, r, buf, len, read_table);
 }
 
 const lmb__record_reader lmb__reader_neware = {"neware-csv", detect_neware, read_neware};

@@ -547,6 +547,25 @@ lmb_status lmb__vend_missing(lmb_ctx *ctx, const lmb__vend_table *t, const char 
               t->path, t->header_line, what, t->n_names);
 }
 
+lmb_status lmb__vend_require(lmb_ctx *ctx, lmb__vend_table *t, const char *const what[3]) {
+    static const lmb_rec_col cols[3] = {LMB_REC_TIME, LMB_REC_VOLTAGE, LMB_REC_CURRENT};
+    for (int k = 0; k < 3; k++)
+        if (!lmb__vend_col_of(t, cols[k]))
+            return lmb__vend_missing(ctx, t, what[k]);
+    return LMB_OK;
+}
+
+lmb_status lmb__vend_read(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len,
+                          lmb_status (*read_table)(lmb_ctx *, lmb_record *, lmb__vend_table *,
+                                                   char *, size_t)) {
+    lmb__vend_table *t = calloc(1, sizeof *t);
+    if (!t)
+        LMB__FAIL(ctx, LMB_ENOMEM, "%.400s: out of memory", r->path);
+    lmb_status st = read_table(ctx, r, t, buf, len);
+    free(t);
+    return st;
+}
+
 static int rest_blank(const char *p, const char *end) {
     for (; p < end; p++)
         if (!lmb__is_blank(*p) && *p != '\n')

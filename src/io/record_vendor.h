@@ -213,6 +213,16 @@ lmb__vend_col *lmb__vend_col_of(lmb__vend_table *t, lmb_rec_col c);
 /* Fails: the header on t->header_line has no column for what (e.g. "current (\"Current(A)\")"). */
 lmb_status lmb__vend_missing(lmb_ctx *ctx, const lmb__vend_table *t, const char *what);
 
+/* The same for the first of time, voltage and current the table has not mapped; what[k] names
+ * each as the vendor writes it. LMB_OK if all three are there. */
+lmb_status lmb__vend_require(lmb_ctx *ctx, lmb__vend_table *t, const char *const what[3]);
+
+/* Reads a whole file with read_table on a table allocated for it (the table is too large for the
+ * stack) and freed after: the body of every table reader. */
+lmb_status lmb__vend_read(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len,
+                          lmb_status (*read_table)(lmb_ctx *, lmb_record *, lmb__vend_table *,
+                                                   char *, size_t));
+
 /*
  * Splits and parses one data line into v (LMB_REC_N_COLS entries; NaN where the record has no
  * column or the cell is empty). t->fields holds the split fields afterwards (for the reader's
