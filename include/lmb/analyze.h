@@ -13,7 +13,16 @@
  *   steps       a new step starts where the instrument's step index changes, where the current
  *               changes sign (charge, rest, discharge), or after an impedance measurement. Charge
  *               and energy of a step are the trapezoidal integrals of I dt and V I dt over its
- *               rows; the interval between the last row of a step and the first row of the next
+ *               rows, unless the record has the instrument's own capacity counter of the step's
+ *               direction: then the step's charge is the counter's increase over the step (it
+ *               restarts at 0 where its first value is below the value before the step, else it
+ *               runs on), and its energy the integral's scaled to that charge (the integral's
+ *               charge-weighted voltage is kept). Cyclers count charge from currents sampled far
+ *               faster than they log rows, and some exports round the current (a Landt export
+ *               writes 0.1 mA steps), so the counter is the better number; the difference between
+ *               the two is reported (lmb_analysis_counter_mismatch). integrate_only = 1 uses
+ *               the integral everywhere. The interval between the last row of a step and the
+ *               first row of the next
  *               is split at its midpoint, each half counted to its own step at that step's
  *               current (instruments log a row at the end of a step and one at the start of the
  *               next, so the interval is short and where in it the current switched is unknown).
@@ -54,6 +63,8 @@ typedef struct lmb_analyze_options {
     double nominal_capacity_C; /* for C-rates; <= 0: the record's, if it states one */
     double area_m2;            /* for areal columns; <= 0: the record's */
     double active_mass_kg;     /* for specific columns; <= 0: the record's */
+    int integrate_only;        /* 1: charges from the integral of I dt even where the record has
+                                  the instrument's capacity counters */
 } lmb_analyze_options;
 
 /* One half cycle of the record. */
@@ -99,6 +110,13 @@ const lmb_half_cycle *lmb_analysis_half_cycle(const lmb_analysis *a, size_t i);
 
 /* The number of steps found (charge, discharge and rest). */
 size_t lmb_analysis_step_count(const lmb_analysis *a);
+
+/* The number of steps whose charge is the instrument's capacity counter (see above). */
+size_t lmb_analysis_counted_steps(const lmb_analysis *a);
+
+/* Over those steps, (sum of |integral of I dt| - sum of counter) / sum of counter: how far the
+ * record's current column is from the instrument's own count; NaN if no step was counted. */
+double lmb_analysis_counter_mismatch(const lmb_analysis *a);
 
 /* The rest current used [A]. */
 double lmb_analysis_rest_current(const lmb_analysis *a);

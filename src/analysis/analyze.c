@@ -21,6 +21,8 @@ struct lmb_analysis {
     lmb_record_spectrum *sp;
     size_t n_sp, cap_sp;
     size_t steps;
+    size_t counted;              /* steps whose charge is the instrument's counter */
+    double q_int_sum, q_cnt_sum; /* over those steps: sum of |integral|, of |counter| [C] */
     double rest_A;
     int dir, symmetric;
 };
@@ -29,6 +31,7 @@ struct lmb_analysis {
 typedef struct open_step {
     int open, sign;
     double step_index; /* the instrument's, NaN if none */
+    long row_before;   /* the time-series row before the step (across spectra), -1 if none */
     size_t row_first, row_last;
     double t_start, t_end, q, e, v_end;
 } open_step;
@@ -37,8 +40,9 @@ typedef struct open_step {
 typedef struct pass {
     lmb_ctx *ctx;
     lmb_analysis *a;
-    int cycle_start; /* the option */
-    int cycle;       /* the current cycle, 0 before the first half cycle */
+    int cycle_start;          /* the option */
+    int cycle;                /* the current cycle, 0 before the first half cycle */
+    const double *counter[2]; /* the instrument's discharge and charge capacity, or NULL */
 } pass;
 
 static int grow(void **p, size_t *cap, size_t n, size_t size) {
@@ -53,11 +57,37 @@ static int grow(void **p, size_t *cap, size_t n, size_t size) {
     return 0;
 }
 
+/*
+ * The increase of an instrument's capacity counter c over rows first..last of a step, NaN if
+ * unknown. Counters restart at a step, a half cycle or a cycle, or run on, depending on the
+ * instrument: the step's first value below the value before the step is a restart (from 0);
+ * otherwise the counter ran on from the value before it.
+ */
+static double counter_increase(const double *c, long before, size_t first, size_t last) {
+    if (!c || !isfinite(c[first]) || !isfinite(c[last]) || c[last] < c[first])
+        return NAN;
+    double base = 0.0;
+    if (before >= 0 && isfinite(c[before]) && c[first] >= c[before])
+        base = c[before];
+    return c[last] - base;
+}
+
 /* Hands a finished step to the half cycles and the summary. */
 static lmb_status close_step(pass *p, open_step *s) {
     lmb_analysis *a = p->a;
     if (!s->open)
         return LMB_OK;
+    double qc = s->sign ? counter_increase(p->counter[s->sign > 0], s->row_before, s->row_first,
+                                           s->row_last)
+                        : NAN;
+    if (isfinite(qc) && qc > 0.0) {
+        /* the instrument's counter: its charge, the integral's charge-weighted voltage */
+        a->counted++;
+        a->q_int_sum += fabs(s->q);
+        a->q_cnt_sum += qc;
+        s->e = s->q != 0.0 ? s->e * (s->sign * qc) / s->q : 0.0;
+        s->q = s->sign * qc;
+    }
     s->open = 0;
     a->steps++;
     if (s->sign == 0 && p->cycle == 0) { /* a rest before the first half cycle: no cycle yet */
@@ -130,6 +160,7 @@ static lmb_status run_pass(pass *p, const lmb_record *r) {
     int sweep = 0; /* direction of the frequency sweep of the open spectrum: +1 up, -1 down */
     open_step s = {0};
     long prev = -1; /* the last time-series row of the open step, or of the step before */
+    long last = -1; /* the last time-series row, also across spectra and restarts of time */
     int in_spectrum = 0, started = 0;
     lmb_status st = LMB_OK;
     for (size_t i = 0; i < lmb_record_rows(r) && st == LMB_OK; i++) {
@@ -186,6 +217,7 @@ static lmb_status run_pass(pass *p, const lmb_record *r) {
             s = (open_step){.open = 1,
                             .sign = sign,
                             .step_index = step_index,
+                            .row_before = last,
                             .row_first = i,
                             .t_start = t_mid};
             s.q = sign ? 0.5 * I[i] * dt : 0.0;
@@ -197,7 +229,7 @@ static lmb_status run_pass(pass *p, const lmb_record *r) {
         s.row_last = i;
         s.t_end = t[i];
         s.v_end = V[i];
-        prev = (long)i;
+        prev = last = (long)i;
     }
     if (st == LMB_OK)
         st = close_step(p, &s);
@@ -232,6 +264,10 @@ lmb_status lmb_record_analyze(lmb_ctx *ctx, const lmb_record *r, const lmb_analy
     a->rest_A =
         o.rest_current_A > 0.0 ? o.rest_current_A : LMB_ANALYZE_REST_FRACTION * largest_current(r);
     pass p = {.ctx = ctx, .a = a, .cycle_start = o.cycle_start};
+    if (!o.integrate_only) {
+        p.counter[0] = lmb_record_column(r, LMB_REC_DISCHARGE_CAPACITY);
+        p.counter[1] = lmb_record_column(r, LMB_REC_CHARGE_CAPACITY);
+    }
     st = run_pass(&p, r);
     const int series = lmb_record_column(r, LMB_REC_TIME) && lmb_record_column(r, LMB_REC_VOLTAGE);
     if (st == LMB_OK && !series && a->n_sp == 0)
@@ -310,6 +346,14 @@ size_t lmb_analysis_spectrum_count(const lmb_analysis *a) {
 
 const lmb_record_spectrum *lmb_analysis_spectrum(const lmb_analysis *a, size_t i) {
     return a && i < a->n_sp ? &a->sp[i] : NULL;
+}
+
+size_t lmb_analysis_counted_steps(const lmb_analysis *a) {
+    return a ? a->counted : 0;
+}
+
+double lmb_analysis_counter_mismatch(const lmb_analysis *a) {
+    return a && a->q_cnt_sum > 0.0 ? (a->q_int_sum - a->q_cnt_sum) / a->q_cnt_sum : NAN;
 }
 
 const double *lmb_analysis_half_charges(const lmb_analysis *a, size_t *n) {

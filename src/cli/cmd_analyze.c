@@ -104,6 +104,15 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
     cJSON_AddNumberToObject(cut, "steps", (double)lmb_analysis_step_count(a));
     cJSON_AddNumberToObject(cut, "half_cycles", (double)lmb_analysis_half_cycle_count(a));
     cJSON_AddItemToObject(cut, "rest_current_A", num_or_null(lmb_analysis_rest_current(a)));
+    cJSON_AddNumberToObject(cut, "steps_from_instrument_counters",
+                            (double)lmb_analysis_counted_steps(a));
+    cJSON_AddItemToObject(cut, "integral_vs_counters_relative",
+                          num_or_null(lmb_analysis_counter_mismatch(a)));
+    cJSON_AddStringToObject(cut, "charge_from",
+                            lmb_analysis_counted_steps(a) > 0
+                                ? "the instrument's capacity counters where the record has them "
+                                  "(integral of I dt elsewhere)"
+                                : "the integral of I dt");
     cJSON_AddStringToObject(cut, "cycle_direction",
                             direction_name(lmb_analysis_cycle_direction(a)));
     cJSON_AddStringToObject(
@@ -349,8 +358,14 @@ static int analyze_one(lmb_ctx *ctx, const char *file, const char *dir, const an
         file_stem(file, stem, sizeof stem);
         rc = write_figures(ctx, r, a, dir, stem);
     }
-    if (!args->quiet)
+    if (!args->quiet) {
         print_summary(r, a, dir);
+        double mm = lmb_analysis_counter_mismatch(a);
+        if (isfinite(mm))
+            printf("  charges of %zu steps from the instrument's counters (the integral of the "
+                   "current column differs by %+.2f %%)\n",
+                   lmb_analysis_counted_steps(a), 100.0 * mm);
+    }
 out:
     lmb_analysis_free(a);
     lmb_record_free(r);
@@ -401,6 +416,8 @@ int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv) {
                 args.opt.area_m2 = v;
             else
                 args.opt.active_mass_kg = v;
+        } else if (!strcmp(a, "--integrate")) {
+            args.opt.integrate_only = 1;
         } else if (!strcmp(a, "--no-figures")) {
             args.figures = 0;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

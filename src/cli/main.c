@@ -149,7 +149,7 @@ const lmb_cli_cmd lmb_cli_commands[] = {
     {"analyze", "real cycler data -> cycle table, metrics, figures",
      "usage: lmb analyze FILE... [-o DIR] [--cycle-start charge|discharge|auto]\n"
      "                   [--capacity Q] [--area A] [--mass M] [--rest-current I]\n"
-     "                   [--no-figures] [-q]\n"
+     "                   [--integrate] [--no-figures] [-q]\n"
      "\n"
      "Reads each FILE (BioLogic .mpr/.mpt/.mps, Battery Data Format CSV, Arbin CSV, Maccor\n"
      "text, Neware CSV, Landt CSV, or impedance columns f, Re(Z), Im(Z); the format is\n"
@@ -173,6 +173,9 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "  --area A, --mass M   electrode area ('1.13 cm2') and active mass ('5 mg') for the\n"
      "                    areal and specific columns (default: the file's, if it states them)\n"
      "  --rest-current I  |I| at or below I is rest (default 1e-3 of the largest |I|)\n"
+     "  --integrate       charges from the integral of the current column even where the\n"
+     "                    file has the instrument's capacity counters (default: the counters,\n"
+     "                    and the difference is reported)\n"
      "  --no-figures      tables only\n"
      "  -q, --quiet       nothing on stdout\n"
      "\n"

@@ -295,6 +295,63 @@ static void test_adams_from_record(void **state) {
     finish(&b, a);
 }
 
+/* With the instrument's capacity counters the charges are theirs: a current column rounded to
+ * 0.1 mA (as a Landt export writes it) integrates 25 % high, the counters do not; counters that
+ * restart at every step and counters that run on (across a spectrum) give the same charges. */
+static void test_instrument_counters(void **state) {
+    (void)state;
+    for (int runs_on = 0; runs_on < 2; runs_on++) {
+        builder b;
+        start(&b, 1, 1);
+        assert_int_equal(lmb__record_add_column(b.ctx, b.r, LMB_REC_CHARGE_CAPACITY), LMB_OK);
+        assert_int_equal(lmb__record_add_column(b.ctx, b.r, LMB_REC_DISCHARGE_CAPACITY), LMB_OK);
+        double qc = 0.0, qd = 0.0; /* the true counts [C] */
+        for (int c = 0; c < 2; c++) {
+            for (int k = 0; k < 2; k++) { /* charge then discharge, 1 h each at 0.16 mA */
+                int sign = k ? -1 : 1;
+                double *q = k ? &qd : &qc;
+                if (!runs_on)
+                    *q = 0.0;
+                for (double s = 0.5 * DT; s < 3600.0; s += DT) {
+                    double v[LMB_REC_N_COLS] = {0};
+                    *q += 0.16e-3 * DT; /* the instrument integrates the true current */
+                    v[LMB_REC_TIME] = b.t + s;
+                    v[LMB_REC_VOLTAGE] = 3.3;
+                    v[LMB_REC_CURRENT] = sign * 0.2e-3; /* written rounded to 0.1 mA */
+                    v[LMB_REC_STEP_INDEX] = b.step;
+                    v[LMB_REC_CHARGE_CAPACITY] = k ? (runs_on ? qc : 0.0) : qc;
+                    v[LMB_REC_DISCHARGE_CAPACITY] = k ? qd : (runs_on ? qd : 0.0);
+                    assert_int_equal(lmb__record_push(b.ctx, b.r, v), LMB_OK);
+                }
+                b.t += 3600.0;
+                b.step += 1.0;
+            }
+            spectrum(&b, 3);
+        }
+        lmb_analysis *a = NULL;
+        assert_int_equal(lmb_record_analyze(b.ctx, b.r, NULL, &a), LMB_OK);
+        assert_int_equal(lmb_analysis_counted_steps(a), 4);
+        /* each step's counter: 360 rows of 0.16 mA x 10 s = 0.576 C */
+        for (size_t i = 0; i < 4; i++) {
+            const lmb_half_cycle *h = lmb_analysis_half_cycle(a, i);
+            assert_near(fabs(h->charge_C), 0.576, 1e-12);
+            assert_near(h->energy_J / h->charge_C, 3.3, 1e-12); /* the voltage is kept */
+        }
+        /* the integral over the counted steps: 0.2 mA instead of 0.16, each step 3595 s (the
+         * first step and those after a spectrum lack their first 5 s, those before a spectrum
+         * their last 5 s) */
+        double q_int = 0.2e-3 * 4 * 3595.0, q_cnt = 4 * 0.576;
+        assert_near(lmb_analysis_counter_mismatch(a), (q_int - q_cnt) / q_cnt, 1e-12);
+        lmb_analysis_free(a);
+        lmb_analyze_options o = {.integrate_only = 1};
+        assert_int_equal(lmb_record_analyze(b.ctx, b.r, &o, &a), LMB_OK);
+        assert_int_equal(lmb_analysis_counted_steps(a), 0);
+        assert_true(isnan(lmb_analysis_counter_mismatch(a)));
+        assert_near(lmb_analysis_half_cycle(a, 1)->charge_C, -0.2e-3 * 3595.0, 1e-12);
+        finish(&b, a);
+    }
+}
+
 /* Time that runs backwards (a second test appended) starts a new step without integrating the
  * negative interval; a record with no usable column is an error. */
 static void test_time_reset_and_empty(void **state) {
@@ -331,6 +388,7 @@ int main(void) {
         cmocka_unit_test(test_symmetric_and_short),
         cmocka_unit_test(test_adams_from_record),
         cmocka_unit_test(test_time_reset_and_empty),
+        cmocka_unit_test(test_instrument_counters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
