@@ -140,14 +140,15 @@ static void name_for_note(char *out, size_t cap, const char *name) {
     out[o] = '\0';
 }
 
-/* What a unit is expected to measure: a dimension of lmb/units.h, or one it does not have. */
-enum { KIND_ENERGY = LMB_DIM_COUNT + 1, KIND_PHASE, KIND_MASS };
+/* What a unit is expected to measure: a dimension of lmb/units.h, or an angle, which it does
+ * not have. */
+enum { KIND_PHASE = LMB_DIM_COUNT + 1 };
 
 /*
  * The SI factor and offset of a unit as EC-Lab writes it: "mA.h" is mAh, "Ohm" ohm, the micro
  * sign (latin-1 0xB5, UTF-8 C2 B5 or Greek mu CE BC) u, the degree sign before C dropped, the
- * superscript two (0xB2, C2 B2) 2. lmb/units.h has no energy, mass or angle, so those are
- * looked up here. Returns 1 if the unit is known and of the expected kind.
+ * superscript two (0xB2, C2 B2) 2. Angles, and the energies lmb/units.h does not list (kWh,
+ * mJ), are looked up here. Returns 1 if the unit is known and of the expected kind.
  */
 static int unit_si(const char *text, int kind, double *scale, double *offset) {
     char u[32];
@@ -174,32 +175,23 @@ static int unit_si(const char *text, int kind, double *scale, double *offset) {
     }
     u[o] = '\0';
     *offset = 0.0;
-    if (kind == KIND_ENERGY || kind == KIND_PHASE || kind == KIND_MASS) {
-        static const struct {
-            int kind;
-            const char *name;
-            double scale;
-        } local[] = {
-            {KIND_ENERGY, "Wh", BL_WH_J},
-            {KIND_ENERGY, "mWh", 1e-3 * BL_WH_J},
-            {KIND_ENERGY, "uWh", 1e-6 * BL_WH_J},
-            {KIND_ENERGY, "kWh", 1e3 * BL_WH_J},
-            {KIND_ENERGY, "J", 1.0},
-            {KIND_ENERGY, "mJ", 1e-3},
-            {KIND_PHASE, "deg", BL_PI / 180.0},
-            {KIND_PHASE, "rad", 1.0},
-            {KIND_MASS, "mg", BL_MG_KG},
-            {KIND_MASS, "g", 1e-3},
-            {KIND_MASS, "kg", 1.0},
-            {KIND_MASS, "ug", 1e-9},
-        };
-        for (size_t k = 0; k < sizeof local / sizeof local[0]; k++)
-            if (local[k].kind == kind && strcmp(local[k].name, u) == 0) {
-                *scale = local[k].scale;
-                return 1;
-            }
+    static const struct {
+        int kind;
+        const char *name;
+        double scale;
+    } local[] = {
+        {LMB_DIM_ENERGY, "kWh", 1e3 * BL_WH_J},
+        {LMB_DIM_ENERGY, "mJ", 1e-3},
+        {KIND_PHASE, "deg", BL_PI / 180.0},
+        {KIND_PHASE, "rad", 1.0},
+    };
+    for (size_t k = 0; k < sizeof local / sizeof local[0]; k++)
+        if (local[k].kind == kind && strcmp(local[k].name, u) == 0) {
+            *scale = local[k].scale;
+            return 1;
+        }
+    if (kind == KIND_PHASE)
         return 0;
-    }
     if (strcmp(u, "Ohm") == 0 || strcmp(u, "mOhm") == 0 || strcmp(u, "kOhm") == 0)
         u[o - 3] = 'o'; /* "Ohm" -> "ohm" */
     if (kind == LMB_DIM_CHARGE && strcmp(u, "C") == 0)
@@ -309,7 +301,7 @@ static lmb_status cell_header_line(lmb_ctx *ctx, lmb_record *r, char *line, size
         int kind;
         const char *what, *si_unit;
     } keys[] = {
-        {"Mass of active material", KIND_MASS, "active mass", "kg"},
+        {"Mass of active material", LMB_DIM_MASS, "active mass", "kg"},
         {"Electrode surface area", LMB_DIM_AREA, "electrode area", "m2"},
         {"Battery capacity", LMB_DIM_CHARGE, "nominal capacity", "C"},
     };
@@ -749,8 +741,8 @@ static const struct {
     [T_QCH] = {"Q charge", LMB_DIM_CHARGE},
     [T_QDIS] = {"Q discharge", LMB_DIM_CHARGE},
     [T_QCD] = {"Q charge/discharge", LMB_DIM_CHARGE},
-    [T_ECH] = {"Energy charge", KIND_ENERGY},
-    [T_EDIS] = {"Energy discharge", KIND_ENERGY},
+    [T_ECH] = {"Energy charge", LMB_DIM_ENERGY},
+    [T_EDIS] = {"Energy discharge", LMB_DIM_ENERGY},
     [T_FREQ] = {"freq", LMB_DIM_FREQUENCY},
     [T_RE] = {"Re(Z)", LMB_DIM_RESISTANCE},
     [T_MIM] = {"-Im(Z)", LMB_DIM_RESISTANCE},
@@ -838,8 +830,8 @@ static lmb_status read_mpt(lmb_ctx *ctx, lmb_record *r, char *buf, size_t len) {
                       "%.400s:%zu: column %d \"%.60s\": unit \"%.20s\" is not a unit lmb knows for "
                       "%s",
                       r->path, name_line, c + 1, shown, unit,
-                      text_cols[k].kind == KIND_ENERGY  ? "an energy"
-                      : text_cols[k].kind == KIND_PHASE ? "an angle"
+                      text_cols[k].kind == LMB_DIM_ENERGY ? "an energy"
+                      : text_cols[k].kind == KIND_PHASE   ? "an angle"
                       : text_cols[k].kind == LMB_DIM_NONE
                           ? "a count (none expected)"
                           : lmb_dim_name((lmb_dim)text_cols[k].kind));

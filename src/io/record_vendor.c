@@ -247,13 +247,8 @@ static const struct {
     {K_VOLTAGE, "volt", 1.0, 0.0},
     {K_CURRENT, "amp", 1.0, 0.0},
     {K_CURRENT, "amps", 1.0, 0.0},
-    {K_ENERGY, "Wh", 3600.0, 0.0},
-    {K_ENERGY, "mWh", 3.6, 0.0},
-    {K_ENERGY, "uWh", 3.6e-3, 0.0},
     {K_ENERGY, "kWh", 3.6e6, 0.0},
-    {K_ENERGY, "J", 1.0, 0.0},
     {K_ENERGY, "kJ", 1e3, 0.0},
-    {K_TEMP, "degC", 1.0, 273.15},
     {K_TEMP, "celsius", 1.0, 273.15},
     {K_TEMP,
      "\xC2\xB0"
@@ -283,8 +278,10 @@ static lmb_dim dim_of(kind k) {
         return LMB_DIM_FREQUENCY;
     case K_RES:
         return LMB_DIM_RESISTANCE;
+    case K_ENERGY:
+        return LMB_DIM_ENERGY;
     default:
-        return LMB_DIM_COUNT; /* counts and energies are not looked up in lmb/units.h */
+        return LMB_DIM_COUNT; /* counts are not looked up in lmb/units.h */
     }
 }
 
