@@ -38,6 +38,13 @@ for f in "$data"/cycler/* "$data"/eis/*; do
         [ -s "$out/$o" ] || fail "$name: no $o"
     done
     grep -q '"format"' "$out/summary.json" || fail "$name: summary.json lacks the format"
+    case "$name" in
+    eis_*) # impedance text columns: one row per numeric line, counted here independently
+        want=$(grep -cE '^[[:space:]]*[-+0-9.]' "$f")
+        grep -q "\"rows\":[[:space:]]*$want," "$out/summary.json" || fail "$name: rows != $want"
+        grep -q '"format":[[:space:]]*"eis-text"' "$out/summary.json" || fail "$name: not eis-text"
+        ;;
+    esac
     head -n 1 "$out/cycles.csv" | grep -q '^cycle,charge_capacity_mAh,discharge_capacity_mAh,coulombic_efficiency,' ||
         fail "$name: cycles.csv header differs from the simulator's"
     if grep -q '"half_cycles":[[:space:]]*[1-9]' "$out/summary.json"; then
