@@ -28,5 +28,4 @@ echo "== $name ($secs s, $(find "$seeds" -type f | wc -l) seeds)"
         echo "fuzz-run.sh: $name failed; its input is in $dir/ (crash-*, leak-*, timeout-*)" >&2
         exit 1
     }
-grep -E "^stat::number_of_executed_units|^Done" "$dir/$name.log" | tr '\n' ' '
-echo
+echo "$name: $(grep -E "^Done" "$dir/$name.log")"

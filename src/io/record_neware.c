@@ -115,8 +115,9 @@ static lmb_status read_table(lmb_ctx *ctx, lmb_record *r, lmb__vend_table *t, ch
         st = lmb__vend_row(ctx, t, line, v, &skip);
         if (st != LMB_OK || skip)
             continue;
-        lmb__vend_sign_see(&sign, lmb__vend_step_dir(t->fields[type]), v[LMB_REC_CURRENT],
-                           t->lineno);
+        if (type >= 0) /* no step type column: nothing to check the sign against */
+            lmb__vend_sign_see(&sign, lmb__vend_step_dir(t->fields[type]), v[LMB_REC_CURRENT],
+                               t->lineno);
         st = lmb__record_push(ctx, r, v);
     }
     if (st == LMB_OK)
