@@ -29,10 +29,11 @@ CMAKE_ARGS ?=
 
 LMB := $(BUILD_DIR)/lmb
 
-# The main job of `make run`, kept in this one place: the reference study's Li||Li campaign
-# against the measured values (the figures issue turns MAIN_OUTPUT into $(OUT)/report.html).
+# The main job of `make run`, kept in this one place: the reference study's campaign against the
+# measured values, ending with the HTML report (the last line `make run` prints is its path).
 MAIN_JOB = $(LMB) reproduce -o $(OUT)
-MAIN_OUTPUT = $(OUT)/comparison.csv $(OUT)/comparison.json
+MAIN_OUTPUT = $(OUT)/comparison.csv $(OUT)/comparison.json $(OUT)/report.html
+MAIN_REPORT = $(OUT)/report.html
 
 # The sanitizer build: optimised a little (-O1) so that the physics tests stay fast, with frame
 # pointers for readable stacks; the sanitizer flags themselves come from LMB_SANITIZE=ON.
@@ -92,6 +93,8 @@ run: build
 	@for f in $(MAIN_OUTPUT); do \
 	    if [ -e "$$f" ]; then echo "    $$f"; else echo "    $$f (missing)"; exit 1; fi; \
 	done
+	@echo
+	@echo "Report (open it in a browser, it needs no network): $(abspath $(MAIN_REPORT))"
 
 test: test-unit test-asan format-check fuzz-readers
 

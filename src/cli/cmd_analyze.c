@@ -11,12 +11,14 @@
  *                    cut (rest current, cycle direction), symmetric-cell metrics, the Adams CE
  *                    when the record follows that protocol, and the spectra inside it
  *   eis.csv          the impedance spectra inside the record, if any
- *   *.svg, *.png     voltage against time; capacities and CE against cycle; overpotential per
- *                    half cycle (symmetric cells); Nyquist plot of the spectra
+ *   *.svg, *.png     figures (io/report.h): voltage against time with zooms; capacities and
+ *                    CE against cycle; overpotential against cycle (symmetric cells); rate
+ *                    capability; the spectra (Nyquist + Bode, or stacked Nyquist)
+ *   report.html      all of it in one page a browser opens offline
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
-#include "io/figure.h"
+#include "io/report.h"
 
 #include <cjson/cJSON.h>
 
@@ -191,98 +193,26 @@ static int write_spectra(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis *
     return st == LMB_OK ? 0 : lmb_cli_fail(ctx, st);
 }
 
-/* The figures of one record; a failure to draw is reported and counted, not fatal. */
+/* The figures of one record and DIR/report.html; a failure is reported, exit 1. */
 static int write_figures(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis *a, const char *dir,
                          const char *title) {
-    char base[4200];
-    int failed = 0;
-    size_t n = lmb_record_rows(r);
-    const double *t = lmb_record_column(r, LMB_REC_TIME),
-                 *V = lmb_record_column(r, LMB_REC_VOLTAGE),
-                 *f = lmb_record_column(r, LMB_REC_FREQUENCY);
-    double *buf = malloc((2 * n + 8 * lmb_summary_cycle_count(lmb_analysis_summary(a)) +
-                          4 * lmb_analysis_half_cycle_count(a) + 1) *
-                         sizeof *buf);
-    if (!buf) {
-        fprintf(stderr, "lmb analyze: %s: out of memory for the figures\n", dir);
+    lmb__spectra sp = {0};
+    lmb__fig_list figs = {0};
+    lmb_status st = lmb__spectra_of_record(ctx, r, a, &sp);
+    if (st == LMB_OK)
+        st = lmb__record_figures(ctx, dir, "", title, r, a, &sp, &figs);
+    char path[4300];
+    snprintf(path, sizeof path, "%.4000s/report.html", dir);
+    if (st == LMB_OK)
+        st = lmb__report_analysis(ctx, path, r, a, &figs);
+    lmb__fig_list_free(&figs);
+    lmb__spectra_free(&sp);
+    if (st != LMB_OK) {
+        fprintf(stderr, "lmb analyze: %s: the figures or the report could not be written: %s\n",
+                dir, lmb_ctx_errmsg(ctx));
         return LMB_EXIT_FAIL;
     }
-    size_t n_series = 0;
-    for (size_t i = 0; t && V && i < n; i++)
-        n_series += !(f && f[i] > 0.0) && isfinite(t[i]) && isfinite(V[i]);
-    if (n_series > 0) {
-        double *th = buf, *v = buf + n;
-        for (size_t i = 0; i < n; i++) {
-            int eis = f && f[i] > 0.0;
-            th[i] = eis ? NAN : t[i] / 3600.0;
-            v[i] = V[i];
-        }
-        lmb__series s = {th, v, n, 0, 0, NULL};
-        lmb__figure fig = {title, "time / h", "voltage / V", NULL, 0};
-        snprintf(base, sizeof base, "%.4000s/voltage", dir);
-        failed |= lmb__figure_write(ctx, base, &fig, &s, 1) != LMB_OK;
-    }
-    const lmb_summary *sum = lmb_analysis_summary(a);
-    size_t nc = lmb_summary_cycle_count(sum);
-    if (nc > 0 && lmb_analysis_half_cycle_count(a) > 0) {
-        double *cyc = buf, *qc = buf + nc, *qd = buf + 2 * nc, *ce = buf + 3 * nc;
-        for (size_t i = 0; i < nc; i++) {
-            const lmb_cycle_row *row = lmb_summary_cycle(sum, i);
-            cyc[i] = row->cycle;
-            qc[i] = row->charge_C > 0.0 ? row->charge_C * MAH_PER_C : NAN;
-            qd[i] = row->discharge_C > 0.0 ? row->discharge_C * MAH_PER_C : NAN;
-            ce[i] = lmb_cycle_coulombic_efficiency(row) * 100.0;
-        }
-        lmb__series s[3] = {{cyc, qc, nc, 1, 0, "charge"},
-                            {cyc, qd, nc, 1, 0, "discharge"},
-                            {cyc, ce, nc, 0, 1, "CE (right)"}};
-        lmb__figure fig = {title, "cycle", "capacity / mAh", "coulombic efficiency / %", 0};
-        snprintf(base, sizeof base, "%.4000s/capacity", dir);
-        failed |= lmb__figure_write(ctx, base, &fig, s, 3) != LMB_OK;
-    }
-    size_t nh = lmb_analysis_half_cycle_count(a);
-    if (lmb_analysis_is_symmetric(a) && nh > 0) {
-        double *tp = buf, *ep = buf + nh, *ts = buf + 2 * nh, *es = buf + 3 * nh;
-        for (size_t i = 0; i < nh; i++) {
-            const lmb_half_cycle *h = lmb_analysis_half_cycle(a, i);
-            double tm = 0.5 * (h->t_start_s + h->t_end_s) / 3600.0;
-            tp[i] = h->sign < 0 ? tm : NAN;
-            ep[i] = h->sign < 0 ? h->mean_abs_V * 1e3 : NAN;
-            ts[i] = h->sign > 0 ? tm : NAN;
-            es[i] = h->sign > 0 ? h->mean_abs_V * 1e3 : NAN;
-        }
-        lmb__series s[2] = {{tp, ep, nh, 1, 0, "I < 0 (discharge)"},
-                            {ts, es, nh, 1, 0, "I > 0 (charge)"}};
-        lmb__figure fig = {title, "time / h", "mean |V| of the half cycle / mV", NULL, 0};
-        snprintf(base, sizeof base, "%.4000s/overpotential", dir);
-        failed |= lmb__figure_write(ctx, base, &fig, s, 2) != LMB_OK;
-    }
-    size_t ns = lmb_analysis_spectrum_count(a);
-    const double *re = lmb_record_column(r, LMB_REC_Z_RE), *im = lmb_record_column(r, LMB_REC_Z_IM);
-    if (ns > 0 && re && im) {
-        lmb__series *s = calloc(ns, sizeof *s);
-        double *mim = malloc(n * sizeof *mim);
-        if (s && mim) {
-            for (size_t i = 0; i < n; i++)
-                mim[i] = -im[i];
-            for (size_t k = 0; k < ns; k++) {
-                const lmb_record_spectrum *sp = lmb_analysis_spectrum(a, k);
-                s[k] = (lmb__series){re + sp->row_first, mim + sp->row_first, sp->n, 0, 0, NULL};
-            }
-            lmb__figure fig = {title, "Z' / #gW", "-Z'' / #gW", NULL, 1};
-            snprintf(base, sizeof base, "%.4000s/nyquist", dir);
-            failed |= lmb__figure_write(ctx, base, &fig, s, ns) != LMB_OK;
-        } else {
-            failed = 1;
-        }
-        free(s);
-        free(mim);
-    }
-    free(buf);
-    if (failed)
-        fprintf(stderr, "lmb analyze: %s: a figure could not be drawn: %s\n", dir,
-                lmb_ctx_errmsg(ctx));
-    return failed ? LMB_EXIT_FAIL : LMB_EXIT_OK;
+    return LMB_EXIT_OK;
 }
 
 static void print_summary(const lmb_record *r, const lmb_analysis *a, const char *dir) {

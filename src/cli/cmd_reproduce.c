@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "io/report.h"
 #include "study/study.h"
 
 #include <cjson/cJSON.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef enum experiment_kind { EXP_LILI, EXP_ADAMS, EXP_LFP } experiment_kind;
@@ -225,11 +227,17 @@ static lmb_status load_cell(lmb_ctx *ctx, const char *arg, double loading_mg, lm
     return st;
 }
 
+static double now_wall_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     const char *outdir = "out", *cells[2] = {"li-li:bare", "li-li:cspbcl3-2mg"};
     const char *cu_cells[2] = {"li-cu:bare", "li-cu:cspbcl3-2mg"};
     const char *lfp_cells[2] = {"li-lfp:bare", "li-lfp:cspbcl3-2mg"};
-    int quiet = 0, n_exp = N_EXP;
+    int quiet = 0, n_exp = N_EXP, report = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int took = lmb_cli_study_option("reproduce", argc, argv, &i, &outdir, cells);
@@ -240,6 +248,10 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
             quiet = 1;
         } else if (!strcmp(a, "--calibration-only")) {
             n_exp = N_CALIBRATION;
+        } else if (!strcmp(a, "--no-report")) {
+            report = 0;
+        } else if (!strcmp(a, "--report-only")) {
+            report = 2;
         } else if ((!strcmp(a, "--bare-cu") || !strcmp(a, "--coated-cu")) && i + 1 < argc) {
             cu_cells[a[2] == 'c'] = argv[++i];
         } else if ((!strcmp(a, "--bare-lfp") || !strcmp(a, "--coated-lfp")) && i + 1 < argc) {
@@ -247,6 +259,14 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
         } else {
             return lmb_cli_usage_error("reproduce", "unexpected argument '%s'", a);
         }
+    }
+    if (report == 2) { /* the report of an earlier run's output */
+        lmb_status st = lmb__report_reproduce(ctx, outdir);
+        if (st != LMB_OK)
+            return lmb_cli_fail_input(ctx, st);
+        if (!quiet)
+            printf("Report: %s/report.html\n", outdir);
+        return LMB_EXIT_OK;
     }
     /* every cell loads before anything runs: bad input fails fast */
     for (int k = 0; k < 6; k++) {
@@ -435,5 +455,15 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     cJSON_Delete(root);
     cJSON_Delete(t.rows);
     free(out);
+    if (written && report) { /* the report reads what was just written */
+        double t0 = now_wall_s();
+        lmb_status st = lmb__report_reproduce(ctx, outdir);
+        if (st != LMB_OK) {
+            fprintf(stderr, "lmb: the report could not be written: %s\n", lmb_ctx_errmsg(ctx));
+            rc = LMB_EXIT_FAIL;
+        } else if (!quiet) {
+            printf("Report: %s/report.html (%.1f s)\n", outdir, now_wall_s() - t0);
+        }
+    }
     return rc;
 }

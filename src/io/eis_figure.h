@@ -1,8 +1,7 @@
 /*
  * eis_figure.h - Nyquist and Bode figures of impedance spectra (PLplot, cairo SVG driver).
  *
- * A first figure writer for `lmb eis ... -o DIR`; the figures issue will give lmb one figures
- * module with one style, which this should then use.
+ * The figures of `lmb eis ... -o DIR`, drawn by the figures module (figure.h).
  */
 #ifndef LMB_IO_EIS_FIGURE_H
 #define LMB_IO_EIS_FIGURE_H

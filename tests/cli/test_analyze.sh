@@ -34,7 +34,7 @@ for f in "$data"/cycler/* "$data"/eis/*; do
         continue
         ;;
     esac
-    for o in cycles.csv half_cycles.csv summary.json; do
+    for o in cycles.csv half_cycles.csv summary.json report.html; do
         [ -s "$out/$o" ] || fail "$name: no $o"
     done
     grep -q '"format"' "$out/summary.json" || fail "$name: summary.json lacks the format"
@@ -53,7 +53,7 @@ for f in "$data"/cycler/* "$data"/eis/*; do
         done
     fi
     if ! grep -q '"spectra":[[:space:]]*0' "$out/summary.json"; then
-        [ -s "$out/eis.csv" ] && [ -s "$out/nyquist.svg" ] || fail "$name: spectra but no eis.csv/nyquist"
+        [ -s "$out/eis.csv" ] && [ -s "$out/impedance.svg" ] || fail "$name: spectra but no eis.csv/impedance figure"
     fi
     # convert to BDF and analyse again: the same cycle table (10 significant digits written);
     # a record without time, voltage or current is refused (BDF requires them)
