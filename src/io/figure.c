@@ -68,12 +68,15 @@ static size_t thin(const lmb__panel *p, const lmb__series *s, double *x, double 
     return n;
 }
 
+/* Pads a range by 5 %; a range narrower than 1e-3 of its values (a constant capacity) is
+ * widened to 5 % of them, so that the tick labels differ at the digits they show. */
 static void widen(double *lo, double *hi) {
     if (!isfinite(*lo) || !isfinite(*hi)) {
         *lo = 0.0;
         *hi = 1.0;
     }
-    double pad = 0.05 * (*hi - *lo > 0.0 ? *hi - *lo : fmax(fabs(*hi), 1.0));
+    double size = fmax(fabs(*lo), fabs(*hi));
+    double pad = *hi - *lo > 1e-3 * size ? 0.05 * (*hi - *lo) : size > 0.0 ? 0.05 * size : 1.0;
     *lo -= pad;
     *hi += pad;
 }

@@ -229,7 +229,7 @@ static lmb_status spectra_figure(lmb_ctx *ctx, const char *base, const char *tit
         snprintf(caption, cap,
                  "Impedance: Nyquist plot (equal scales) and Bode plots of %zu spectrum%s.", m,
                  m > 1 ? "s" : "");
-        st = lmb__figure_panels(ctx, base, p, 3, 3);
+        st = lmb__figure_panels(ctx, base, p, 3, 2);
     } else { /* stacked Nyquist of at most MAX_STACKED spectra evenly spread over the record,
               * the j-th drawn raised by j times the tallest arc */
         enum { MAX_STACKED = 8 };

@@ -218,8 +218,22 @@ lmb_status lmb__report_figure(lmb_ctx *ctx, lmb__report *rp, const lmb__fig_item
         LMB__FAIL(ctx, LMB_EPARSE, "%.400s: no <svg> element", path);
     }
     int k = ++rp->figures;
+    /* id: fig-<directory>-<file>, readable in a test's message ("fig-li-li-bare-1mA-voltage") */
     const char *name = strrchr(fig->base, '/');
-    putf(rp, "<figure class=\"lmb-figure\" id=\"fig-%d\" data-file=\"", k);
+    const char *parent = name;
+    while (parent && parent > fig->base && parent[-1] != '/')
+        parent--;
+    char id[300];
+    snprintf(id, sizeof id, "fig-%.*s%s%.100s", parent && name ? (int)(name - parent) : 0,
+             parent ? parent : "", parent && name && name > parent ? "-" : "",
+             name ? name + 1 : fig->base);
+    for (char *c = id; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_'))
+            *c = '_';
+    put(rp, "<figure class=\"lmb-figure\" id=\"");
+    put(rp, id);
+    put(rp, "\" data-file=\"");
     put_text(rp, name ? name + 1 : fig->base);
     put(rp, ".svg\">\n");
     put_svg(rp, start, k);
