@@ -15,6 +15,7 @@ tools=(
     cmake make gcc pkg-config
     clang clang-format libclang-rt-14-dev # fuzz targets (libFuzzer) and the format check
     valgrind
+    chromium fonts-dejavu-core # the report test: headless Chromium opens the HTML reports
 )
 # Libraries, with their headers.
 libs=(
