@@ -27,11 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAH_PER_C (1.0 / 3.6)
 
 typedef struct analyze_args {
     const char *outdir;
+    const char *compare; /* a simulation (lmb run's directory or any record) to draw beside it */
     lmb_analyze_options opt;
     int quiet, figures;
 } analyze_args;
@@ -169,6 +171,8 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
                                         : "fewer than four half cycles: not an Adams record");
     }
     cJSON_AddNumberToObject(m, "spectra", (double)lmb_analysis_spectrum_count(a));
+    if (args->compare)
+        cJSON_AddStringToObject(m, "compared_with", args->compare);
     char *text = cJSON_PrintUnformatted(m);
     cJSON_Delete(m);
     return text;
@@ -193,20 +197,52 @@ static int write_spectra(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis *
     return st == LMB_OK ? 0 : lmb_cli_fail(ctx, st);
 }
 
-/* The figures of one record and DIR/report.html; a failure is reported, exit 1. */
+/* The record to compare with: RUN is lmb run's output directory (its timeseries.bdf.csv) or
+ * any file lmb_record_load reads. */
+static lmb_status load_compare(lmb_ctx *ctx, const char *run, const lmb_analyze_options *opt,
+                               lmb_record **r, lmb_analysis **a) {
+    char path[4300];
+    struct stat sb;
+    if (stat(run, &sb) == 0 && S_ISDIR(sb.st_mode))
+        snprintf(path, sizeof path, "%.4000s/timeseries.bdf.csv", run);
+    else
+        snprintf(path, sizeof path, "%.4000s", run);
+    lmb_status st = lmb_record_load(ctx, path, r);
+    if (st == LMB_OK)
+        st = lmb_record_analyze(ctx, *r, opt, a);
+    return st;
+}
+
+/* The figures of one record (and of the comparison) and DIR/report.html; a failure is reported,
+ * exit 1 (2 for a comparison record that cannot be read). */
 static int write_figures(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis *a, const char *dir,
-                         const char *title) {
+                         const char *title, const analyze_args *args) {
     lmb__spectra sp = {0};
     lmb__fig_list figs = {0};
+    lmb_record *cr = NULL;
+    lmb_analysis *ca = NULL;
     lmb_status st = lmb__spectra_of_record(ctx, r, a, &sp);
     if (st == LMB_OK)
         st = lmb__record_figures(ctx, dir, "", title, r, a, &sp, &figs);
+    if (st == LMB_OK && args->compare) {
+        st = load_compare(ctx, args->compare, &args->opt, &cr, &ca);
+        if (st != LMB_OK) {
+            lmb_cli_fail_input(ctx, st);
+            lmb__fig_list_free(&figs);
+            lmb__spectra_free(&sp);
+            lmb_record_free(cr);
+            return LMB_EXIT_USAGE;
+        }
+        st = lmb__overlay_figures(ctx, dir, title, r, a, cr, ca, &figs);
+    }
     char path[4300];
     snprintf(path, sizeof path, "%.4000s/report.html", dir);
     if (st == LMB_OK)
         st = lmb__report_analysis(ctx, path, r, a, &figs);
     lmb__fig_list_free(&figs);
     lmb__spectra_free(&sp);
+    lmb_analysis_free(ca);
+    lmb_record_free(cr);
     if (st != LMB_OK) {
         fprintf(stderr, "lmb analyze: %s: the figures or the report could not be written: %s\n",
                 dir, lmb_ctx_errmsg(ctx));
@@ -286,7 +322,7 @@ static int analyze_one(lmb_ctx *ctx, const char *file, const char *dir, const an
     if (rc == LMB_EXIT_OK && args->figures) {
         char stem[256];
         file_stem(file, stem, sizeof stem);
-        rc = write_figures(ctx, r, a, dir, stem);
+        rc = write_figures(ctx, r, a, dir, stem, args);
     }
     if (!args->quiet) {
         print_summary(r, a, dir);
@@ -346,6 +382,11 @@ int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv) {
                 args.opt.area_m2 = v;
             else
                 args.opt.active_mass_kg = v;
+        } else if (!strcmp(a, "--compare")) {
+            if (i + 1 >= argc)
+                rc = lmb_cli_usage_error("analyze", "--compare needs a run directory or a file");
+            else
+                args.compare = argv[++i];
         } else if (!strcmp(a, "--integrate")) {
             args.opt.integrate_only = 1;
         } else if (!strcmp(a, "--no-figures")) {
@@ -360,6 +401,10 @@ int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv) {
     }
     if (rc == LMB_EXIT_OK && nf == 0)
         rc = lmb_cli_usage_error("analyze", "no FILE given");
+    if (rc == LMB_EXIT_OK && args.compare && nf > 1)
+        rc = lmb_cli_usage_error("analyze", "--compare takes one FILE, not %d", nf);
+    if (rc == LMB_EXIT_OK && args.compare && !args.figures)
+        rc = lmb_cli_usage_error("analyze", "--compare draws figures: not with --no-figures");
     /* every file is analysed even if one fails; the exit status is the worst */
     int worst = rc;
     for (int k = 0; rc == LMB_EXIT_OK && k < nf; k++) {

@@ -358,3 +358,91 @@ lmb_status lmb__spectra_figure(lmb_ctx *ctx, const char *base, const char *title
     lmb_status st = spectra_figure(ctx, base, title, sp, caption, sizeof caption);
     return st == LMB_OK ? add_item(ctx, list, base, caption) : st;
 }
+
+/* ---- simulated against measured ---- */
+
+/* Time since the first time-series row [h] of a record, NaN on impedance rows. */
+static void hours_since_start(const lmb_record *r, double *th) {
+    size_t n = lmb_record_rows(r);
+    const double *t = lmb_record_column(r, LMB_REC_TIME),
+                 *f = lmb_record_column(r, LMB_REC_FREQUENCY);
+    double t0 = NAN;
+    for (size_t i = 0; i < n; i++) {
+        int series = t && isfinite(t[i]) && !(f && f[i] > 0.0);
+        if (series && isnan(t0))
+            t0 = t[i];
+        th[i] = series ? (t[i] - t0) / 3600.0 : NAN;
+    }
+}
+
+/* Per cycle of an analysis: cycle number, charge and discharge capacity [mAh], overpotential
+ * [mV] into c, qc, qd, eta (nc entries each). */
+static void per_cycle(const lmb_analysis *a, double *c, double *qc, double *qd, double *eta) {
+    const lmb_summary *s = lmb_analysis_summary(a);
+    for (size_t i = 0; i < lmb_summary_cycle_count(s); i++) {
+        const lmb_cycle_row *row = lmb_summary_cycle(s, i);
+        c[i] = row->cycle;
+        qc[i] = row->charge_C > 0.0 ? row->charge_C * MAH_PER_C : NAN;
+        qd[i] = row->discharge_C > 0.0 ? row->discharge_C * MAH_PER_C : NAN;
+        eta[i] = lmb_cycle_overpotential(row) * 1e3;
+    }
+}
+
+lmb_status lmb__overlay_figures(lmb_ctx *ctx, const char *dir, const char *title,
+                                const lmb_record *meas, const lmb_analysis *am,
+                                const lmb_record *sim, const lmb_analysis *as,
+                                lmb__fig_list *list) {
+    size_t nm = lmb_record_rows(meas), ns = lmb_record_rows(sim);
+    size_t cm = lmb_summary_cycle_count(lmb_analysis_summary(am)),
+           cs = lmb_summary_cycle_count(lmb_analysis_summary(as));
+    double *buf = malloc((nm + ns + 4 * (cm + cs) + 1) * sizeof *buf);
+    if (!buf)
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the comparison figures");
+    double *tm = buf, *ts = buf + nm, *pc = buf + nm + ns;
+    double *c_m = pc, *qc_m = pc + cm, *qd_m = pc + 2 * cm, *eta_m = pc + 3 * cm;
+    double *c_s = pc + 4 * cm, *qc_s = c_s + cs, *qd_s = c_s + 2 * cs, *eta_s = c_s + 3 * cs;
+    hours_since_start(meas, tm);
+    hours_since_start(sim, ts);
+    per_cycle(am, c_m, qc_m, qd_m, eta_m);
+    per_cycle(as, c_s, qc_s, qd_s, eta_s);
+    char base[4200];
+    lmb_status st = LMB_OK;
+    const double *vm = lmb_record_column(meas, LMB_REC_VOLTAGE),
+                 *vs = lmb_record_column(sim, LMB_REC_VOLTAGE);
+    if (vm && vs) {
+        lmb__series s[2] = {{tm, vm, nm, 0, 0, "measured", 1}, {ts, vs, ns, 0, 0, "simulated", 2}};
+        lmb__figure fig = {title, "time since the record's start / h", "voltage / V", NULL, 0};
+        snprintf(base, sizeof base, "%.3800s/compare_voltage", dir);
+        st = lmb__figure_write(ctx, base, &fig, s, 2);
+        if (st == LMB_OK)
+            st = add_item(ctx, list, base,
+                          "Voltage against time since each record's first row: measured (red) "
+                          "and simulated (blue).");
+    }
+    if (st == LMB_OK && cm > 0 && cs > 0) {
+        lmb__series s[4] = {{c_m, qc_m, cm, 1, 0, "measured charge", 1},
+                            {c_m, qd_m, cm, 1, 0, "measured discharge", 2},
+                            {c_s, qc_s, cs, 0, 0, "simulated charge", 1},
+                            {c_s, qd_s, cs, 0, 0, "simulated discharge", 2}};
+        lmb__figure fig = {title, "cycle", "capacity / mAh", NULL, 0};
+        snprintf(base, sizeof base, "%.3800s/compare_capacity", dir);
+        st = lmb__figure_write(ctx, base, &fig, s, 4);
+        if (st == LMB_OK)
+            st = add_item(ctx, list, base,
+                          "Charge and discharge capacity against cycle: measured (symbols) and "
+                          "simulated (lines), each record cut by the same rules.");
+    }
+    if (st == LMB_OK && cm > 0 && cs > 0 && lmb_analysis_is_symmetric(am) &&
+        lmb_analysis_is_symmetric(as)) {
+        lmb__series s[2] = {{c_m, eta_m, cm, 1, 0, "measured", 1},
+                            {c_s, eta_s, cs, 0, 0, "simulated", 2}};
+        lmb__figure fig = {title, "cycle", "overpotential / mV", NULL, 0};
+        snprintf(base, sizeof base, "%.3800s/compare_overpotential", dir);
+        st = lmb__figure_write(ctx, base, &fig, s, 2);
+        if (st == LMB_OK)
+            st = add_item(ctx, list, base,
+                          "Overpotential against cycle: measured (symbols) and simulated (line).");
+    }
+    free(buf);
+    return st;
+}

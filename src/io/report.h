@@ -72,6 +72,15 @@ lmb_status lmb__record_figures(lmb_ctx *ctx, const char *dir, const char *prefix
 lmb_status lmb__spectra_figure(lmb_ctx *ctx, const char *base, const char *title,
                                const lmb__spectra *sp, lmb__fig_list *list);
 
+/*
+ * Simulated against measured: draws into dir compare_voltage (voltage against time since each
+ * record's start), compare_capacity (capacities against cycle, measured as symbols, simulated as
+ * lines) and, for two symmetric cells, compare_overpotential; appends them to list.
+ */
+lmb_status lmb__overlay_figures(lmb_ctx *ctx, const char *dir, const char *title,
+                                const lmb_record *meas, const lmb_analysis *am,
+                                const lmb_record *sim, const lmb_analysis *as, lmb__fig_list *list);
+
 /* ---- the HTML writer ---- */
 
 typedef struct lmb__report lmb__report;

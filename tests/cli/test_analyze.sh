@@ -81,6 +81,21 @@ if [ -f "$nacoo2" ]; then
     [ "$full" -ge 5 ] || fail "NaCoO2: $full cycles with charge, discharge and CE (want >= 5)"
 fi
 
+# a simulation drawn beside a measured record (--compare): lmb run's output, cut by the same rules
+printf 'Repeat 3 times:\n    Plate at 0.4 mA/cm2 for 0.2 mAh/cm2\n    Strip at 0.4 mA/cm2 for 0.2 mAh/cm2\n' \
+    > "$tmp/p3.txt"
+"$lmb" run li-li:bare "$tmp/p3.txt" -o "$tmp/sim" -q || fail "lmb run for --compare"
+"$lmb" analyze "$data"/cycler/biologic_gcpl_NaCoO2_coin_5cyc__datalab.mpr --compare "$tmp/sim" \
+    -o "$tmp/cmp" -q 2> "$tmp/err" || fail "--compare: $(cat "$tmp/err")"
+for fig in compare_voltage compare_capacity; do
+    [ -s "$tmp/cmp/$fig.svg" ] && [ -s "$tmp/cmp/$fig.png" ] || fail "--compare: no $fig figure"
+    grep -q "$fig.svg" "$tmp/cmp/report.html" || fail "--compare: $fig not in report.html"
+done
+grep -q '"compared_with"' "$tmp/cmp/summary.json" || fail "--compare: not in summary.json"
+"$lmb" analyze "$data"/cycler/biologic_gcpl_NaCoO2_coin_5cyc__datalab.mpr --compare \
+    "$tmp/nothing-here" -o "$tmp/cmp2" -q > /dev/null 2>&1
+[ $? -eq 2 ] || fail "--compare with a missing run: not exit 2"
+
 # several files: one directory each, the worst exit status
 "$lmb" analyze "$data"/cycler/arbin_csv__beep_FastCharge_000025_CH8.csv \
     "$data"/cycler/bdf_csv__SINTEF__LiGrR2032__2024-04-30__25degC__Landt.bdf.csv -o "$tmp/m" -q \
