@@ -89,11 +89,13 @@ typedef struct drawn {
     size_t total;
 } drawn;
 
-static void draw_panel(const lmb__panel *p, const drawn *d) {
+/* chr: the character scale (PLplot's text grows with the page, not with the panel: a grid of
+ * g x g panels of one size each needs 1/sqrt(g) to keep the text of a single panel) */
+static void draw_panel(const lmb__panel *p, const drawn *d, double chr) {
     const lmb__figure *fig = &p->fig;
     const int two = fig->y2label != NULL;
     pladv(0);
-    plschr(0.0, 1.0);
+    plschr(0.0, chr);
     if (fig->equal) {
         plvpor(0.14, 0.95, 0.13, 0.9);
         plwind(d->lim[0], d->lim[1], d->lim[2], d->lim[3]);
@@ -122,7 +124,7 @@ static void draw_panel(const lmb__panel *p, const drawn *d) {
             int c = p->s[k].color > 0 ? p->s[k].color - 1 : (int)k;
             plcol0((PLINT)(1 + c % (int)N_PALETTE));
             if (p->s[k].points) {
-                plssym(0.0, 0.8);
+                plssym(0.0, 1.8);
                 plpoin((PLINT)d->n[k], d->x[k], d->y[k], 17);
             } else {
                 plwidth(1.5);
@@ -173,6 +175,16 @@ static void prepare(const lmb__panel *p, drawn *d, double *buf) {
     }
     widen(&lim[2], &lim[3]);
     widen(&lim[4], &lim[5]);
+    /* headroom for the legend, which is written inside the top right of the frame: 9 % of the
+     * height per line, so that it does not cover the data */
+    int labels = 0;
+    for (size_t k = 0; k < p->ns; k++)
+        labels += p->s[k].label && d->n[k] > 0;
+    if (labels > 0 && !p->fig.equal) {
+        double room = 0.09 * labels / (1.0 - 0.09 * labels);
+        lim[3] += room * (lim[3] - lim[2]);
+        lim[5] += room * (lim[5] - lim[4]);
+    }
     if (p->fig.equal) { /* the same span on both axes, centred */
         double span = fmax(lim[1] - lim[0], lim[3] - lim[2]);
         double cx = 0.5 * (lim[0] + lim[1]), cy = 0.5 * (lim[2] + lim[3]);
@@ -232,8 +244,9 @@ lmb_status lmb__figure_panels(lmb_ctx *ctx, const char *base, const lmb__panel *
             plscol0((PLINT)(1 + k), palette[k][0], palette[k][1], palette[k][2]);
         plssub(cols, nrows);
         plinit();
+        double chr = 1.25 / sqrt((double)(cols > nrows ? cols : nrows));
         for (size_t j = 0; j < np; j++)
-            draw_panel(&p[j], &d[j]);
+            draw_panel(&p[j], &d[j], chr);
         plend();
         if (!file_ok(path))
             st = lmb__ctx_fail(ctx, LMB_EIO, "%.400s: the figure could not be written", path);

@@ -4,10 +4,10 @@
  *
  * Style (one for every figure lmb draws): white background, black frame with ticks on all four
  * sides, axis labels that carry their units ("time / h"), series in a fixed sequence of colours
- * (red, blue, green, orange, purple, teal: the first two are bare and coated wherever both are
- * drawn), lines 1.5 px, symbols filled circles, a legend of coloured labels in the top right.
- * A one-panel figure is 600 x 420 px, sized so that when it is set at a journal column width
- * (8.5 cm) its text is about 7 pt; panels of a grid are the same size each.
+ * (red, blue, green, orange, purple, teal), lines 1.5 px, symbols filled circles, a legend of
+ * coloured labels in the top right with headroom kept for it above the data. A one-panel figure
+ * is 600 x 420 px with text about 17 px high, so that set at a journal column width (8.5 cm)
+ * its text is about 7 pt; the panels of a grid are the same size each, with the same text.
  *
  * Long series are thinned for drawing: at most max_points per series (default 4000) through the
  * minimum and maximum of each bucket of rows, so a spike stays visible; a panel with an x range
