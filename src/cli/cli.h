@@ -45,8 +45,9 @@ int lmb_cli_study_option(const char *cmd, int argc, char **argv, int *i, const c
 /*
  * Reads the quantity of flag argv[*i] of command cmd, of dimension dim: "1mAh/cm2", "1 mAh/cm2"
  * (one quoted word) or "1" "mAh/cm2" (two words). Advances *i past what it used. Returns 0, or
- * prints a usage error and returns -1. *unit is the unit given (for the dimension the flag
- * accepts several of, as LMB_DIM_COUNT does).
+ * prints a usage error and returns -1. *value is the number AS TYPED and *unit its unit:
+ * lmb_unit_to_si(*unit, *value) is the SI value (for the dimension the flag accepts several of,
+ * as LMB_DIM_COUNT does, the caller looks at the unit first).
  */
 int lmb_cli_flag_quantity(lmb_ctx *ctx, const char *cmd, int argc, char **argv, int *i, lmb_dim dim,
                           double *value, const lmb_unit **unit);

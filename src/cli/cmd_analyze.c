@@ -372,7 +372,7 @@ int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv) {
                                         : LMB_DIM_MASS;
             if (lmb_cli_flag_quantity(ctx, "analyze", argc, argv, &i, dim, &v, &u) != 0)
                 rc = LMB_EXIT_USAGE;
-            else if (!(v > 0.0))
+            else if (!((v = lmb_unit_to_si(u, v)) > 0.0)) /* the value as typed, in SI */
                 rc = lmb_cli_usage_error("analyze", "%s must be > 0", a);
             else if (dim == LMB_DIM_CURRENT)
                 args.opt.rest_current_A = v;

@@ -96,6 +96,19 @@ grep -q '"compared_with"' "$tmp/cmp/summary.json" || fail "--compare: not in sum
     "$tmp/nothing-here" -o "$tmp/cmp2" -q > /dev/null 2>&1
 [ $? -eq 2 ] || fail "--compare with a missing run: not exit 2"
 
+# the quantity flags in any unit of their dimension, converted (Neware: 0.01 mA is below its
+# currents, so the cut is the default one)
+nw="$data"/cycler/neware_csv__cellpy_neware_uio.csv
+"$lmb" analyze "$nw" -o "$tmp/u1" -q --no-figures || fail "neware default"
+"$lmb" analyze "$nw" -o "$tmp/u2" -q --no-figures --capacity 5mAh --rest-current 0.01mA \
+    --area 1cm2 --mass 10mg || fail "neware with quantity flags"
+for k in '"nominal_capacity_mAh":[[:space:]]*5,' '"area_cm2":[[:space:]]*1,' \
+    '"active_mass_mg":[[:space:]]*10,' '"rest_current_A":[[:space:]]*1e-05,'; do
+    grep -q "$k" "$tmp/u2/summary.json" || fail "quantity flags: no $k in summary.json"
+done
+[ "$(cut -d, -f1-4 "$tmp/u1/cycles.csv")" = "$(cut -d, -f1-4 "$tmp/u2/cycles.csv")" ] ||
+    fail "quantity flags: a rest current of 0.01 mA changed the cycles"
+
 # several files: one directory each, the worst exit status
 "$lmb" analyze "$data"/cycler/arbin_csv__beep_FastCharge_000025_CH8.csv \
     "$data"/cycler/bdf_csv__SINTEF__LiGrR2032__2024-04-30__25degC__Landt.bdf.csv -o "$tmp/m" -q \
