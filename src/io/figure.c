@@ -7,6 +7,7 @@
 
 #include "core/ctx_internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <plplot.h>
 #include <stdio.h>
@@ -233,10 +234,20 @@ lmb_status lmb__figure_panels(lmb_ctx *ctx, const char *base, const lmb__panel *
     static const char *const ext[2] = {"svg", "png"};
     char path[4200], geometry[64];
     snprintf(geometry, sizeof geometry, "%dx%d", cols * PANEL_W, nrows * PANEL_H);
+    /* each file is drawn into path.tmp, opened here first (PLplot, failing to open a file,
+     * asks for another name on stdin and then exits the process), and renamed when complete */
+    char tmp[4300];
     for (int e = 0; e < 2 && st == LMB_OK; e++) {
         snprintf(path, sizeof path, "%.4000s.%s", base, ext[e]);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *probe = fopen(tmp, "wb");
+        if (!probe) {
+            st = lmb__ctx_fail(ctx, LMB_EIO, "%.400s: cannot write: %s", tmp, strerror(errno));
+            break;
+        }
+        fclose(probe);
         plsdev(e ? "pngcairo" : "svgcairo");
-        plsfnam(path);
+        plsfnam(tmp);
         plsetopt("geometry", geometry);
         plscol0(COL_BG, 255, 255, 255);
         plscol0(COL_AXES, 0, 0, 0);
@@ -248,8 +259,10 @@ lmb_status lmb__figure_panels(lmb_ctx *ctx, const char *base, const lmb__panel *
         for (size_t j = 0; j < np; j++)
             draw_panel(&p[j], &d[j], chr);
         plend();
-        if (!file_ok(path))
+        if (!file_ok(tmp) || rename(tmp, path) != 0) {
+            remove(tmp);
             st = lmb__ctx_fail(ctx, LMB_EIO, "%.400s: the figure could not be written", path);
+        }
     }
     free(buf);
     free(xy);
