@@ -25,7 +25,7 @@
  *   retention                     the returned capacity of the cycle (the direction that did
  *                                 not start it: discharge of a cycle that starts charging)
  *                                 over that of the first cycle with both half cycles; NaN
- *                                 before that cycle
+ *                                 before that cycle and for a cycle without both half cycles
  * Columns in lab units are written: capacities in mAh (and mAh/cm2 when the area is known, mAh/g
  * when the active mass is known), energies in mWh, voltages in V, time in h.
  */

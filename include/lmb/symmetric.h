@@ -7,7 +7,10 @@
  *   initial overpotential      that of cycle 1
  *   rise onset                 the end time of the first cycle whose overpotential exceeds the
  *                              smallest overpotential of the cycles before it by more than the
- *                              rise fraction (the study's "rises after ~170 h"); NaN if none
+ *                              rise fraction (the study's "rises after ~170 h"); NaN if none.
+ *                              Rise and short compare eta / |I| (the cycle's mean current) when
+ *                              every cycle's current is known, so that a change of current (a
+ *                              rate test) is neither; at one current this is eta itself
  *   last overpotential         that of the last cycle with both half cycles complete
  *   short                      the first cycle whose overpotential falls below the short
  *                              fraction of the smallest overpotential of the cycles before it:

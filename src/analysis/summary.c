@@ -129,8 +129,8 @@ double lmb_cycle_returned_capacity(const lmb_cycle_row *r) {
 }
 
 double lmb_summary_retention(const lmb_summary *s, size_t i) {
-    if (i >= s->n)
-        return NAN;
+    if (i >= s->n || !(s->rows[i].charge_C > 0.0) || !(s->rows[i].discharge_C > 0.0))
+        return NAN; /* an incomplete cycle (the last of a record, a leading partial) has none */
     for (size_t k = 0; k <= i; k++) {
         const lmb_cycle_row *r = &s->rows[k];
         if (r->charge_C > 0.0 && r->discharge_C > 0.0)

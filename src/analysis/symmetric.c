@@ -33,22 +33,36 @@ lmb_status lmb_symmetric_metrics_compute(lmb_ctx *ctx, const lmb_summary *s, dou
     lmb_symmetric_metrics m;
     lmb_symmetric_metrics_clear(&m);
     size_t n = lmb_summary_cycle_count(s);
+    double x_min = NAN; /* the smallest eta / |I| so far [V/A], or eta when a current is unknown */
+    int by_current = 1; /* every cycle has a mean current: compare resistances */
+    for (size_t i = 0; i < n; i++) {
+        const lmb_cycle_row *r = lmb_summary_cycle(s, i);
+        double t = r->charge_time_s + r->discharge_time_s;
+        by_current &= !isfinite(lmb_cycle_overpotential(r)) || t > 0.0;
+    }
     for (size_t i = 0; i < n; i++) {
         const lmb_cycle_row *r = lmb_summary_cycle(s, i);
         double eta = lmb_cycle_overpotential(r);
         if (!isfinite(eta))
             continue;
+        /* eta over the cycle's mean current, so that a lower current (a rate test) is neither a
+         * short nor a recovery, and a higher one not a rise */
+        double x =
+            by_current
+                ? eta / ((r->charge_C + r->discharge_C) / (r->charge_time_s + r->discharge_time_s))
+                : eta;
         if (m.cycles == 0)
             m.eta_initial_V = eta;
-        else if (m.rise_cycle == 0 && eta > (1.0 + rise_fraction) * m.eta_min_V) {
+        else if (m.rise_cycle == 0 && x > (1.0 + rise_fraction) * x_min) {
             m.rise_cycle = r->cycle;
             m.rise_onset_s = r->time_end_s;
         }
-        if (m.cycles > 0 && m.short_cycle == 0 &&
-            eta < LMB_SYMMETRIC_SHORT_FRACTION * m.eta_min_V) {
+        if (m.cycles > 0 && m.short_cycle == 0 && x < LMB_SYMMETRIC_SHORT_FRACTION * x_min) {
             m.short_cycle = r->cycle;
             m.short_s = r->time_end_s;
         }
+        if (!(x >= x_min))
+            x_min = x;
         if (!(eta >= m.eta_min_V))
             m.eta_min_V = eta;
         m.eta_last_V = eta;

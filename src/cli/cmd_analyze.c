@@ -67,12 +67,17 @@ static int write_half_cycles(lmb_ctx *ctx, const lmb_analysis *a, const char *pa
     for (size_t i = 0; i < lmb_analysis_half_cycle_count(a) && ok; i++) {
         const lmb_half_cycle *h = lmb_analysis_half_cycle(a, i);
         double dt = h->t_end_s - h->t_start_s;
-        ok = fprintf(f, "%zu,%d,%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,", i + 1, h->cycle,
-                     direction_name(h->sign), h->t_start_s / 3600.0, h->t_end_s / 3600.0,
-                     fabs(h->charge_C) * MAH_PER_C, h->energy_J * h->sign / 3.6,
-                     h->energy_J / h->charge_C, h->mean_abs_V, h->v_end_V) >= 0;
-        if (ok && dt > 0.0)
-            ok = fprintf(f, "%.10g", h->charge_C / dt * 1e3) >= 0;
+        ok = fprintf(f, "%zu,%d,%s", i + 1, h->cycle, direction_name(h->sign)) >= 0;
+        double v[8] = {h->t_start_s / 3600.0,
+                       h->t_end_s / 3600.0,
+                       fabs(h->charge_C) * MAH_PER_C,
+                       h->energy_J * h->sign / 3.6,
+                       h->charge_C != 0.0 ? h->energy_J / h->charge_C : NAN,
+                       h->mean_abs_V,
+                       h->v_end_V,
+                       dt > 0.0 ? h->charge_C / dt * 1e3 : NAN};
+        for (int k = 0; k < 8 && ok; k++) /* undefined values are empty fields */
+            ok = fputc(',', f) != EOF && (!isfinite(v[k]) || fprintf(f, "%.10g", v[k]) >= 0);
         ok = ok && fputc('\n', f) != EOF;
     }
     ok = fclose(f) == 0 && ok;
@@ -82,6 +87,31 @@ static int write_half_cycles(lmb_ctx *ctx, const lmb_analysis *a, const char *pa
         return -1;
     }
     return 0;
+}
+
+/*
+ * A hint when most complete cycles return more than they inserted (CE > 1) under the automatic
+ * cycle direction: the record most likely starts with a partial half cycle (a cathode first
+ * discharged from its as-assembled state), which then set the direction. NULL if none.
+ */
+static const char *direction_hint(const lmb_analysis *a, const analyze_args *args) {
+    const lmb_summary *s = lmb_analysis_summary(a);
+    size_t full = 0, above = 0;
+    for (size_t i = 0; i < lmb_summary_cycle_count(s); i++) {
+        double ce = lmb_cycle_coulombic_efficiency(lmb_summary_cycle(s, i));
+        full += isfinite(ce);
+        above += ce > 1.0;
+    }
+    if (args->opt.cycle_start != LMB_CYCLE_START_AUTO || lmb_analysis_is_symmetric(a) || full < 2 ||
+        2 * above <= full)
+        return NULL;
+    return lmb_analysis_cycle_direction(a) < 0
+               ? "CE > 1 in most cycles: the record starts with a discharge, which set the cycle "
+                 "direction; if it is a partial first discharge, --cycle-start charge pairs each "
+                 "charge with the discharge after it"
+               : "CE > 1 in most cycles: the record starts with a charge, which set the cycle "
+                 "direction; if it is a partial first charge, --cycle-start discharge pairs each "
+                 "discharge with the charge after it";
 }
 
 static cJSON *num_or_null(double v) {
@@ -117,6 +147,8 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
                                 ? "the instrument's capacity counters where the record has them "
                                   "(integral of I dt elsewhere)"
                                 : "the integral of I dt");
+    if (direction_hint(a, args))
+        cJSON_AddStringToObject(cut, "hint", direction_hint(a, args));
     cJSON_AddStringToObject(cut, "cycle_direction",
                             direction_name(lmb_analysis_cycle_direction(a)));
     cJSON_AddStringToObject(
@@ -324,6 +356,8 @@ static int analyze_one(lmb_ctx *ctx, const char *file, const char *dir, const an
         file_stem(file, stem, sizeof stem);
         rc = write_figures(ctx, r, a, dir, stem, args);
     }
+    if (direction_hint(a, args))
+        fprintf(stderr, "lmb analyze: %s: %s\n", file, direction_hint(a, args));
     if (!args->quiet) {
         print_summary(r, a, dir);
         double mm = lmb_analysis_counter_mismatch(a);

@@ -133,6 +133,14 @@ lmb_status lmb__spectra_load_csv(lmb_ctx *ctx, const char *path, lmb__spectra *o
 
 /* ---- the figures ---- */
 
+/* 1 if any of the n values is finite: a figure is drawn only with something to show. */
+static int any_finite(const double *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            return 1;
+    return 0;
+}
+
 /* Start and end [h] of cycle c (from 1) from the half cycles; NaN if it has none. */
 static void cycle_window(const lmb_analysis *a, int c, double *t0, double *t1) {
     *t0 = INFINITY;
@@ -290,6 +298,8 @@ lmb_status lmb__record_figures(lmb_ctx *ctx, const char *dir, const char *prefix
             qd[i] = row->discharge_C > 0.0 ? row->discharge_C * MAH_PER_C : NAN;
             ce[i] = lmb_cycle_coulombic_efficiency(row) * 100.0;
         }
+        if (!any_finite(qc, nc) && !any_finite(qd, nc))
+            goto no_capacity; /* only half cycles that passed no charge (one-row steps) */
         lmb__series s[3] = {{cyc, qc, nc, 1, 0, "charge", 1},
                             {cyc, qd, nc, 1, 0, "discharge", 2},
                             {cyc, ce, nc, 0, 1, "CE (right)", 3}};
@@ -301,6 +311,7 @@ lmb_status lmb__record_figures(lmb_ctx *ctx, const char *dir, const char *prefix
                           "Charge and discharge capacity (left) and coulombic efficiency (right, "
                           "returned over inserted charge) against cycle.");
     }
+no_capacity:
     if (st == LMB_OK && lmb_analysis_is_symmetric(a) && nc > 0) { /* overpotential per cycle */
         double *cyc = buf, *eta = buf + nc;
         for (size_t i = 0; i < nc; i++) {
@@ -310,8 +321,9 @@ lmb_status lmb__record_figures(lmb_ctx *ctx, const char *dir, const char *prefix
         lmb__series s = {cyc, eta, nc, 0, 0, NULL, 1};
         lmb__figure fig = {title, "cycle", "overpotential / mV", NULL, 0};
         snprintf(base, sizeof base, "%.3800s/%.100soverpotential", dir, prefix);
-        st = lmb__figure_write(ctx, base, &fig, &s, 1);
-        if (st == LMB_OK)
+        if (any_finite(eta, nc))
+            st = lmb__figure_write(ctx, base, &fig, &s, 1);
+        if (st == LMB_OK && any_finite(eta, nc))
             st = add_item(ctx, list, base,
                           "Overpotential against cycle: the charge-weighted mean |V| of each "
                           "cycle's two half cycles.");

@@ -268,6 +268,30 @@ static void test_symmetric_and_short(void **state) {
     finish(&b, a);
 }
 
+/* A rate test on a Li||Li cell: a quarter of the current at a quarter of the overpotential (the
+ * same resistance) is neither a short nor a rise; a higher resistance at the lower current is. */
+static void test_symmetric_rate_change(void **state) {
+    (void)state;
+    for (int worse = 0; worse < 2; worse++) {
+        builder b;
+        start(&b, 0, 0);
+        for (int c = 0; c < 8; c++) {
+            double I = c < 4 ? 1e-3 : 0.25e-3, eta = c < 4 ? 0.05 : (worse ? 0.015 : 0.0125);
+            step(&b, 3600, -I, -eta);
+            step(&b, 3600, I, eta);
+        }
+        lmb_analysis *a = NULL;
+        assert_int_equal(lmb_record_analyze(b.ctx, b.r, NULL, &a), LMB_OK);
+        lmb_symmetric_metrics m;
+        assert_int_equal(lmb_symmetric_metrics_compute(b.ctx, lmb_analysis_summary(a),
+                                                       LMB_SYMMETRIC_RISE_FRACTION, &m),
+                         LMB_OK);
+        assert_int_equal(m.short_cycle, 0);
+        assert_int_equal(m.rise_cycle, worse ? 5 : 0); /* 60 ohm against 50: +20 % */
+        finish(&b, a);
+    }
+}
+
 /* The Adams protocol cut into half cycles gives the Adams CE of lmb/adams.h. */
 static void test_adams_from_record(void **state) {
     (void)state;
@@ -389,6 +413,7 @@ int main(void) {
         cmocka_unit_test(test_adams_from_record),
         cmocka_unit_test(test_time_reset_and_empty),
         cmocka_unit_test(test_instrument_counters),
+        cmocka_unit_test(test_symmetric_rate_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
