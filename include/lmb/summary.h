@@ -64,6 +64,10 @@ void lmb_summary_set_area(lmb_summary *s, double area_m2);
 void lmb_summary_set_active_mass(lmb_summary *s, double mass_kg);
 /* Nominal capacity [C] for the C-rate columns (0 = unknown). */
 void lmb_summary_set_nominal_capacity(lmb_summary *s, double capacity_C);
+/* The area [m2], active mass [kg] and nominal capacity [C] set (0 = unknown). */
+double lmb_summary_area(const lmb_summary *s);
+double lmb_summary_active_mass(const lmb_summary *s);
+double lmb_summary_nominal_capacity(const lmb_summary *s);
 /* Test time [s] at which the first step added starts (default 0). */
 void lmb_summary_set_start_time(lmb_summary *s, double t_start_s);
 

@@ -49,15 +49,15 @@ void lmb_summary_set_start_time(lmb_summary *s, double t_start_s) {
     s->t_last = t_start_s;
 }
 
-double lmb__summary_capacity(const lmb_summary *s) {
+double lmb_summary_nominal_capacity(const lmb_summary *s) {
     return s->capacity_C;
 }
 
-double lmb__summary_area(const lmb_summary *s) {
+double lmb_summary_area(const lmb_summary *s) {
     return s->area_m2;
 }
 
-double lmb__summary_mass(const lmb_summary *s) {
+double lmb_summary_active_mass(const lmb_summary *s) {
     return s->mass_kg;
 }
 

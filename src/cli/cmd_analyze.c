@@ -158,11 +158,10 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
               "the other direction is cycle 1 alone"
             : "a cycle starts with a half cycle in the direction of the record's first half "
               "cycle");
-    double mass =
-        args->opt.active_mass_kg > 0.0 ? args->opt.active_mass_kg : lmb_record_active_mass(r);
-    double area = args->opt.area_m2 > 0.0 ? args->opt.area_m2 : lmb_record_area(r);
-    double qn = args->opt.nominal_capacity_C > 0.0 ? args->opt.nominal_capacity_C
-                                                   : lmb_record_nominal_capacity(r);
+    /* what the analysis used: the options, else what the file states */
+    const lmb_summary *used = lmb_analysis_summary(a);
+    double mass = lmb_summary_active_mass(used), area = lmb_summary_area(used),
+           qn = lmb_summary_nominal_capacity(used);
     cJSON_AddItemToObject(m, "active_mass_mg",
                           mass > 0.0 ? cJSON_CreateNumber(mass * 1e6) : cJSON_CreateNull());
     cJSON_AddItemToObject(m, "area_cm2",

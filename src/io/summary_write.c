@@ -19,10 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-double lmb__summary_area(const lmb_summary *s);
-double lmb__summary_mass(const lmb_summary *s);
-double lmb__summary_capacity(const lmb_summary *s);
-
 #define MAH_PER_C (1.0 / 3.6)
 #define MWH_PER_J (1.0 / 3.6)
 
@@ -57,11 +53,11 @@ static int row_columns(const lmb_summary *s, size_t i, column *c) {
     COL("end_discharge_voltage_V", r->end_discharge_V);
     COL("time_end_h", r->time_end_s / 3600.0);
     COL("retention", lmb_summary_retention(s, i));
-    if (lmb__summary_capacity(s) > 0.0) {
+    if (lmb_summary_nominal_capacity(s) > 0.0) {
         COL("charge_c_rate_per_h", lmb_summary_c_rate(s, i, 1));
         COL("discharge_c_rate_per_h", lmb_summary_c_rate(s, i, -1));
     }
-    double area_cm2 = lmb__summary_area(s) * 1e4, mass_g = lmb__summary_mass(s) * 1e3;
+    double area_cm2 = lmb_summary_area(s) * 1e4, mass_g = lmb_summary_active_mass(s) * 1e3;
     if (area_cm2 > 0.0) {
         COL("charge_capacity_mAh_cm2", r->charge_C * MAH_PER_C / area_cm2);
         COL("discharge_capacity_mAh_cm2", r->discharge_C * MAH_PER_C / area_cm2);
@@ -128,7 +124,7 @@ lmb_status lmb_summary_write_json(lmb_ctx *ctx, const lmb_summary *s, const char
                             "1 (returned / inserted charge within the cycle)");
     cJSON_AddStringToObject(units, "retention",
                             "1 (returned capacity over that of the first complete cycle)");
-    if (lmb__summary_capacity(s) > 0.0)
+    if (lmb_summary_nominal_capacity(s) > 0.0)
         cJSON_AddStringToObject(units, "c_rate", "1/h (mean current over nominal capacity)");
     cJSON *cycles = cJSON_AddArrayToObject(root, "cycles");
     column c[MAX_COLUMNS];
