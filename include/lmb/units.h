@@ -69,6 +69,10 @@ const char *lmb_dim_si_name(lmb_dim dim);
 /* A short human name of a dimension ("current density"). */
 const char *lmb_dim_name(lmb_dim dim);
 
+/* The lab units of the output tables: 1 mAh = 3.6 C, 1 mWh = 3.6 J. */
+#define LMB_MAH_PER_C (1.0 / 3.6)
+#define LMB_MWH_PER_J (1.0 / 3.6)
+
 static inline double lmb_unit_to_si(const lmb_unit *u, double v) {
     return v * u->scale + u->offset;
 }

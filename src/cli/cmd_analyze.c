@@ -29,8 +29,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAH_PER_C (1.0 / 3.6)
-
 typedef struct analyze_args {
     const char *outdir;
     const char *compare; /* a simulation (lmb run's directory or any record) to draw beside it */
@@ -70,8 +68,8 @@ static int write_half_cycles(lmb_ctx *ctx, const lmb_analysis *a, const char *pa
         ok = fprintf(f, "%zu,%d,%s", i + 1, h->cycle, direction_name(h->sign)) >= 0;
         double v[8] = {h->t_start_s / 3600.0,
                        h->t_end_s / 3600.0,
-                       fabs(h->charge_C) * MAH_PER_C,
-                       h->energy_J * h->sign / 3.6,
+                       fabs(h->charge_C) * LMB_MAH_PER_C,
+                       h->energy_J * h->sign * LMB_MWH_PER_J,
                        h->charge_C != 0.0 ? h->energy_J / h->charge_C : NAN,
                        h->mean_abs_V,
                        h->v_end_V,
@@ -167,7 +165,7 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
     cJSON_AddItemToObject(m, "area_cm2",
                           area > 0.0 ? cJSON_CreateNumber(area * 1e4) : cJSON_CreateNull());
     cJSON_AddItemToObject(m, "nominal_capacity_mAh",
-                          qn > 0.0 ? cJSON_CreateNumber(qn * MAH_PER_C) : cJSON_CreateNull());
+                          qn > 0.0 ? cJSON_CreateNumber(qn * LMB_MAH_PER_C) : cJSON_CreateNull());
     const lmb_summary *s = lmb_analysis_summary(a);
     cJSON_AddBoolToObject(m, "symmetric_cell", lmb_analysis_is_symmetric(a));
     lmb_symmetric_metrics sm;
@@ -193,8 +191,8 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
         cJSON_AddNumberToObject(o, "ce", ad.ce);
         cJSON_AddNumberToObject(o, "n_precondition", ad.n_precondition);
         cJSON_AddNumberToObject(o, "n_cycles", ad.n_cycles);
-        cJSON_AddNumberToObject(o, "Q_T_mAh", ad.Q_T_C * MAH_PER_C);
-        cJSON_AddNumberToObject(o, "Q_S_mAh", ad.Q_S_C * MAH_PER_C);
+        cJSON_AddNumberToObject(o, "Q_T_mAh", ad.Q_T_C * LMB_MAH_PER_C);
+        cJSON_AddNumberToObject(o, "Q_S_mAh", ad.Q_S_C * LMB_MAH_PER_C);
     } else {
         cJSON_AddNullToObject(m, "adams");
         cJSON_AddStringToObject(m, "adams_note",
@@ -296,7 +294,7 @@ static void print_summary(const lmb_record *r, const lmb_analysis *a, const char
         }
         const lmb_cycle_row *row = lmb_summary_cycle(s, i);
         printf("  cycle %4d  charge %10.4f mAh  discharge %10.4f mAh  CE %8.4f %%\n", row->cycle,
-               row->charge_C * MAH_PER_C, row->discharge_C * MAH_PER_C,
+               row->charge_C * LMB_MAH_PER_C, row->discharge_C * LMB_MAH_PER_C,
                lmb_cycle_coulombic_efficiency(row) * 100.0);
     }
 }

@@ -7,6 +7,7 @@
 #include "io/text.h"
 
 #include "lmb/symmetric.h"
+#include "lmb/units.h"
 
 #include "core/ctx_internal.h"
 
@@ -14,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAH_PER_C (1.0 / 3.6)
 
 void lmb__fig_list_free(lmb__fig_list *l) {
     free(l->items);
@@ -294,8 +293,8 @@ lmb_status lmb__record_figures(lmb_ctx *ctx, const char *dir, const char *prefix
         for (size_t i = 0; i < nc; i++) {
             const lmb_cycle_row *row = lmb_summary_cycle(sum, i);
             cyc[i] = row->cycle;
-            qc[i] = row->charge_C > 0.0 ? row->charge_C * MAH_PER_C : NAN;
-            qd[i] = row->discharge_C > 0.0 ? row->discharge_C * MAH_PER_C : NAN;
+            qc[i] = row->charge_C > 0.0 ? row->charge_C * LMB_MAH_PER_C : NAN;
+            qd[i] = row->discharge_C > 0.0 ? row->discharge_C * LMB_MAH_PER_C : NAN;
             ce[i] = lmb_cycle_coulombic_efficiency(row) * 100.0;
         }
         if (!any_finite(qc, nc) && !any_finite(qd, nc))
@@ -337,7 +336,7 @@ no_capacity:
             if (h->sign >= 0 || !(dt > 0.0))
                 continue;
             iq[k] = fabs(h->charge_C) / dt * 1e3;
-            q[k++] = fabs(h->charge_C) * MAH_PER_C;
+            q[k++] = fabs(h->charge_C) * LMB_MAH_PER_C;
             imin = fmin(imin, iq[k - 1]);
             imax = fmax(imax, iq[k - 1]);
         }
@@ -394,8 +393,8 @@ static void per_cycle(const lmb_analysis *a, double *c, double *qc, double *qd, 
     for (size_t i = 0; i < lmb_summary_cycle_count(s); i++) {
         const lmb_cycle_row *row = lmb_summary_cycle(s, i);
         c[i] = row->cycle;
-        qc[i] = row->charge_C > 0.0 ? row->charge_C * MAH_PER_C : NAN;
-        qd[i] = row->discharge_C > 0.0 ? row->discharge_C * MAH_PER_C : NAN;
+        qc[i] = row->charge_C > 0.0 ? row->charge_C * LMB_MAH_PER_C : NAN;
+        qd[i] = row->discharge_C > 0.0 ? row->discharge_C * LMB_MAH_PER_C : NAN;
         eta[i] = lmb_cycle_overpotential(row) * 1e3;
     }
 }

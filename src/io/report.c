@@ -24,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAH_PER_C (1.0 / 3.6)
-
 struct lmb__report {
     char path[4200];
     char *html;
@@ -298,9 +296,9 @@ static void put_cycles(lmb__report *rp, const lmb_summary *s) {
         }
         const lmb_cycle_row *r = lmb_summary_cycle(s, i);
         putf(rp, "<tr><td>%d</td><td>", r->cycle);
-        put_num(rp, r->charge_C * MAH_PER_C, "%.5g");
+        put_num(rp, r->charge_C * LMB_MAH_PER_C, "%.5g");
         put(rp, "</td><td>");
-        put_num(rp, r->discharge_C * MAH_PER_C, "%.5g");
+        put_num(rp, r->discharge_C * LMB_MAH_PER_C, "%.5g");
         put(rp, "</td><td>");
         put_num(rp, 100.0 * lmb_cycle_coulombic_efficiency(r), "%.3f");
         put(rp, "</td><td>");

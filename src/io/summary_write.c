@@ -19,9 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAH_PER_C (1.0 / 3.6)
-#define MWH_PER_J (1.0 / 3.6)
-
 /* One column: name and value of a row. */
 typedef struct column {
     char name[48];
@@ -42,11 +39,11 @@ static int row_columns(const lmb_summary *s, size_t i, column *c) {
         c[n++].value = (v);                                                                        \
     } while (0)
     COL("cycle", r->cycle);
-    COL("charge_capacity_mAh", r->charge_C * MAH_PER_C);
-    COL("discharge_capacity_mAh", r->discharge_C * MAH_PER_C);
+    COL("charge_capacity_mAh", r->charge_C * LMB_MAH_PER_C);
+    COL("discharge_capacity_mAh", r->discharge_C * LMB_MAH_PER_C);
     COL("coulombic_efficiency", lmb_cycle_coulombic_efficiency(r));
-    COL("charge_energy_mWh", r->charge_energy_J * MWH_PER_J);
-    COL("discharge_energy_mWh", r->discharge_energy_J * MWH_PER_J);
+    COL("charge_energy_mWh", r->charge_energy_J * LMB_MWH_PER_J);
+    COL("discharge_energy_mWh", r->discharge_energy_J * LMB_MWH_PER_J);
     COL("mean_charge_voltage_V", lmb_cycle_mean_charge_voltage(r));
     COL("mean_discharge_voltage_V", lmb_cycle_mean_discharge_voltage(r));
     COL("end_charge_voltage_V", r->end_charge_V);
@@ -59,16 +56,16 @@ static int row_columns(const lmb_summary *s, size_t i, column *c) {
     }
     double area_cm2 = lmb_summary_area(s) * 1e4, mass_g = lmb_summary_active_mass(s) * 1e3;
     if (area_cm2 > 0.0) {
-        COL("charge_capacity_mAh_cm2", r->charge_C * MAH_PER_C / area_cm2);
-        COL("discharge_capacity_mAh_cm2", r->discharge_C * MAH_PER_C / area_cm2);
-        COL("charge_energy_mWh_cm2", r->charge_energy_J * MWH_PER_J / area_cm2);
-        COL("discharge_energy_mWh_cm2", r->discharge_energy_J * MWH_PER_J / area_cm2);
+        COL("charge_capacity_mAh_cm2", r->charge_C * LMB_MAH_PER_C / area_cm2);
+        COL("discharge_capacity_mAh_cm2", r->discharge_C * LMB_MAH_PER_C / area_cm2);
+        COL("charge_energy_mWh_cm2", r->charge_energy_J * LMB_MWH_PER_J / area_cm2);
+        COL("discharge_energy_mWh_cm2", r->discharge_energy_J * LMB_MWH_PER_J / area_cm2);
     }
     if (mass_g > 0.0) {
-        COL("charge_capacity_mAh_g", r->charge_C * MAH_PER_C / mass_g);
-        COL("discharge_capacity_mAh_g", r->discharge_C * MAH_PER_C / mass_g);
-        COL("charge_energy_mWh_g", r->charge_energy_J * MWH_PER_J / mass_g);
-        COL("discharge_energy_mWh_g", r->discharge_energy_J * MWH_PER_J / mass_g);
+        COL("charge_capacity_mAh_g", r->charge_C * LMB_MAH_PER_C / mass_g);
+        COL("discharge_capacity_mAh_g", r->discharge_C * LMB_MAH_PER_C / mass_g);
+        COL("charge_energy_mWh_g", r->charge_energy_J * LMB_MWH_PER_J / mass_g);
+        COL("discharge_energy_mWh_g", r->discharge_energy_J * LMB_MWH_PER_J / mass_g);
     }
 #undef COL
     return n;
