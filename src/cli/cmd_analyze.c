@@ -118,7 +118,7 @@ static cJSON *num_or_null(double v) {
 
 /* The analysis' description for summary.json (free() the text); NULL if out of memory. */
 static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis *a,
-                           const analyze_args *args) {
+                           const analyze_args *args, const char *hint) {
     cJSON *m = cJSON_CreateObject();
     if (!m)
         return NULL;
@@ -145,8 +145,8 @@ static char *analysis_meta(lmb_ctx *ctx, const lmb_record *r, const lmb_analysis
                                 ? "the instrument's capacity counters where the record has them "
                                   "(integral of I dt elsewhere)"
                                 : "the integral of I dt");
-    if (direction_hint(a, args))
-        cJSON_AddStringToObject(cut, "hint", direction_hint(a, args));
+    if (hint)
+        cJSON_AddStringToObject(cut, "hint", hint);
     cJSON_AddStringToObject(cut, "cycle_direction",
                             direction_name(lmb_analysis_cycle_direction(a)));
     cJSON_AddStringToObject(
@@ -327,10 +327,11 @@ static int analyze_one(lmb_ctx *ctx, const char *file, const char *dir, const an
         goto out;
     }
     const lmb_summary *s = lmb_analysis_summary(a);
+    const char *hint = direction_hint(a, args); /* NULL if none */
     snprintf(path, sizeof path, "%.4000s/cycles.csv", dir);
     st = lmb_summary_write_csv(ctx, s, path);
     if (st == LMB_OK) {
-        char *meta = analysis_meta(ctx, r, a, args);
+        char *meta = analysis_meta(ctx, r, a, args, hint);
         snprintf(path, sizeof path, "%.4000s/summary.json", dir);
         st = meta ? lmb_summary_write_json(ctx, s, meta, path) : LMB_ENOMEM;
         free(meta);
@@ -353,8 +354,8 @@ static int analyze_one(lmb_ctx *ctx, const char *file, const char *dir, const an
         file_stem(file, stem, sizeof stem);
         rc = write_figures(ctx, r, a, dir, stem, args);
     }
-    if (direction_hint(a, args))
-        fprintf(stderr, "lmb analyze: %s: %s\n", file, direction_hint(a, args));
+    if (hint)
+        fprintf(stderr, "lmb analyze: %s: %s\n", file, hint);
     if (!args->quiet) {
         print_summary(r, a, dir);
         double mm = lmb_analysis_counter_mismatch(a);
