@@ -29,6 +29,7 @@
 #include "lmb/drt.h"
 #include "lmb/record.h"
 #include "lmb/analyze.h"
+#include "lmb/sweep.h"
 
 #ifdef __cplusplus
 extern "C" {
