@@ -16,6 +16,8 @@ tools=(
     clang clang-format libclang-rt-14-dev # fuzz targets (libFuzzer) and the format check
     valgrind
     chromium fonts-dejavu-core # the report test: headless Chromium opens the HTML reports
+    sqlite3                    # the sweep tests read the catalogues with the sqlite3 shell
+    openmpi-bin                # mpirun: lmb sweep across machines (and its test on one)
 )
 # Libraries, with their headers.
 libs=(
@@ -25,6 +27,7 @@ libs=(
     libcjson-dev       # JSON cell files
     libcmocka-dev      # unit tests
     libsqlite3-dev     # results stores of sweeps
+    libopenmpi-dev     # lmb sweep under mpirun (Open MPI)
     libplplot-dev plplot-driver-cairo # figures (SVG through cairo)
 )
 # shellcheck disable=SC2206 # word splitting of the extra list is intended

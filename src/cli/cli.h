@@ -63,6 +63,17 @@ int lmb_cmd_fit(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_eis(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_analyze(lmb_ctx *ctx, int argc, char **argv);
 int lmb_cmd_convert(lmb_ctx *ctx, int argc, char **argv);
+int lmb_cmd_sweep(lmb_ctx *ctx, int argc, char **argv);
+
+/* MPI for `mpirun -n N lmb sweep` (sweep_mpi.c). launched: 1 if mpirun started this process.
+ * init: MPI_Init_thread (funneled), 0 or -1. transport: rank 0's link to ranks 1..size-1.
+ * serve: a rank > 0 computes the points rank 0 sends until told to stop; 0 or an exit status. */
+int lmb_cli_mpi_launched(void);
+int lmb_cli_mpi_init(int *rank, int *size);
+void lmb_cli_mpi_finalize(void);
+void lmb_cli_mpi_abort(int code);
+const lmb_sweep_transport *lmb_cli_mpi_transport(const lmb_sweep *sw, int size);
+int lmb_cli_mpi_serve(lmb_ctx *ctx, const lmb_sweep *sw, const char *out_dir, int rank);
 
 extern const lmb_cli_cmd lmb_cli_commands[];
 extern const int lmb_cli_command_count;

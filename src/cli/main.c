@@ -200,6 +200,34 @@ const lmb_cli_cmd lmb_cli_commands[] = {
      "quantities the file has, under BDF labels ('Test Time / s', 'Current / A', ...), positive\n"
      "current charging; values the file left empty stay empty.\n",
      lmb_cmd_convert},
+    {"sweep", "many simulations over a design grid, in parallel, into an SQLite catalogue",
+     "usage: lmb sweep SWEEP.json [-o DIR] [--jobs N] [--points] [-q]\n"
+     "       mpirun -n N lmb sweep SWEEP.json [-o DIR] [--jobs N]\n"
+     "\n"
+     "Runs a base cell and protocol at every point of a design (a grid, a list or a Latin\n"
+     "hypercube over cell parameters such as electrodes.coating.loading_mg_cm2 and protocol\n"
+     "placeholders such as protocol.current_mA_cm2; docs/sweeps.md) and writes one row per\n"
+     "point to DIR/sweep.sqlite (table points: the parameters, status and error, cycle life\n"
+     "to a short or to the retention threshold, time to short, overpotentials, CE,\n"
+     "retention, capacities, solver counts). Each result is committed as it arrives: after an\n"
+     "interruption (Ctrl-C, a kill, a crash) the same command computes only the missing\n"
+     "points. A catalogue made by a different sweep is refused. With \"timeseries\": true in\n"
+     "the sweep file each point's timeseries.bdf.csv and cycles.csv go to DIR/points/<point>/.\n"
+     "\n"
+     "Under mpirun every rank computes points, handed out one at a time; rank 0 also writes\n"
+     "the catalogue (as root: mpirun --allow-run-as-root; more ranks than cores:\n"
+     "--oversubscribe). The catalogue does not depend on the number of workers.\n"
+     "\n"
+     "options:\n"
+     "  -o, --output DIR   output directory (default out/sweep)\n"
+     "  -j, --jobs N       worker threads of this process (default 1; under mpirun, per rank 0)\n"
+     "  --points           print the design's points (CSV) and exit\n"
+     "  -q, --quiet        no progress bar, no summary\n"
+     "\n"
+     "Exit status: 0 every point is in the catalogue (failed points included: they are\n"
+     "results), 1 a catalogue or output failure, 2 a bad sweep file or option, or a catalogue\n"
+     "of another sweep, 130 interrupted (run again to resume).\n",
+     lmb_cmd_sweep},
     {"help", "show help for lmb or for one command", "usage: lmb help [COMMAND]\n", lmb_cmd_help},
 };
 const int lmb_cli_command_count = (int)(sizeof lmb_cli_commands / sizeof lmb_cli_commands[0]);
