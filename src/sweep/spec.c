@@ -40,7 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SWEEP_FILE_MAX ((size_t)64 << 20) /* a sweep file (a long list) up to 64 MiB */
+#define SWEEP_FILE_MAX   ((size_t)64 << 20) /* a sweep file (a long list) up to 64 MiB */
+#define SWEEP_VALUES_MAX 1e8                /* parameter values of all points: 800 MB */
 
 static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
@@ -396,6 +397,11 @@ static lmb_status alloc_values(lmb_ctx *ctx, lmb_sweep *sw, double n) {
     if (!(n >= 1.0) || n > (double)LMB_SWEEP_MAX_POINTS)
         LMB__FAIL(ctx, LMB_ERANGE, "%s: %s: %.0f points; a sweep has 1 to %ld", sw->origin,
                   sw->design, n, LMB_SWEEP_MAX_POINTS);
+    if (n * (sw->n_params > 0 ? sw->n_params : 1) > SWEEP_VALUES_MAX)
+        LMB__FAIL(ctx, LMB_ERANGE,
+                  "%s: %s: %.0f points of %d parameters are more than the %.0f values one sweep "
+                  "holds in memory; split it into several sweeps",
+                  sw->origin, sw->design, n, sw->n_params, SWEEP_VALUES_MAX);
     sw->n_points = (long)n;
     size_t cells = (size_t)sw->n_points * (size_t)(sw->n_params > 0 ? sw->n_params : 1);
     sw->values = malloc(cells * sizeof *sw->values);
