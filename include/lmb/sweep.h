@@ -95,7 +95,7 @@ typedef enum lmb_sweep_point_status {
     LMB_SWEEP_POINT_INVALID, /* the point's cell or protocol was rejected (error says why) */
 } lmb_sweep_point_status;
 
-const char *lmb_sweep_point_status_name(int status); /* "ok", "failed", "invalid" */
+const char *lmb_sweep_point_status_name(int status); /* "ok", "failed", "invalid"; NULL else */
 
 /* Why a point's life ended (cycle_life). */
 typedef enum lmb_sweep_life_end {

@@ -20,9 +20,9 @@
  *          -- one row per invocation; computed counts the points it committed
  *   point_log(point INTEGER PRIMARY KEY, run INTEGER, rank INTEGER, worker INTEGER,
  *             wall_s REAL)  -- who computed each point and how long it took
- * NaN metrics are NULL; a count of 0 that means "undefined" (cycle_life, short_cycle) is NULL.
- * Parameter columns are named by the parameter key exactly ("electrodes.coating.loading_mg_cm2",
- * quoted in SQL).
+ * NaN metrics are NULL, and end_reason of an invalid point (it never ran); a count of 0 that means
+ * "undefined" (cycle_life, short_cycle) is NULL. Parameter columns are named by the parameter key
+ * exactly ("electrodes.coating.loading_mg_cm2", quoted in SQL).
  *
  * The database runs in WAL mode with synchronous=NORMAL: a commit survives the process being
  * killed (not a power cut, which may lose the last commits; they are then recomputed).
@@ -45,7 +45,7 @@ typedef struct lmb__catalogue_spec {
     const int *param_is_protocol;   /* 1: kind "protocol", 0: "cell" */
 } lmb__catalogue_spec;
 
-/* The invocation, for the runs table. */
+/* The invocation, for the runs table (open takes NULL for: no command, 0 workers). */
 typedef struct lmb__catalogue_run {
     const char *command; /* may be NULL */
     int workers;         /* threads + remote workers */
@@ -77,7 +77,8 @@ lmb_status lmb__catalogue_put(lmb_ctx *ctx, lmb__catalogue *c, const double *val
                               const lmb_sweep_result *r);
 
 /* Marks this run's row finished with status ("completed", "stopped", "failed"), closes and
- * frees. c NULL is a no-op. */
+ * frees (also on failure). c NULL is a no-op. Statuses: LMB_OK, LMB_EINVAL (another status:
+ * the row stays 'running'), LMB_EIO. */
 lmb_status lmb__catalogue_close(lmb_ctx *ctx, lmb__catalogue *c, const char *status);
 
 #endif
