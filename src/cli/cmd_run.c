@@ -9,6 +9,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 
+#include "core/clock.h"
+
 #include <cjson/cJSON.h>
 
 #include <errno.h>
@@ -17,14 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct progress_state {
     int tty;
@@ -33,7 +28,7 @@ typedef struct progress_state {
 
 static void progress(void *user, const lmb_sim *sim, long steps) {
     progress_state *ps = user;
-    double t = now_s();
+    double t = lmb__now_s();
     if (!ps->tty || t - ps->last < 0.25)
         return;
     ps->last = t;
@@ -179,9 +174,9 @@ int lmb_cmd_run(lmb_ctx *ctx, int argc, char **argv) {
                           .progress = progress,
                           .progress_user = &ps};
     lmb_run_result res;
-    double t0 = now_s();
+    double t0 = lmb__now_s();
     lmb_status run_st = lmb_protocol_run(ctx, sim, proto, &ro, summary, &res);
-    double wall = now_s() - t0;
+    double wall = lmb__now_s() - t0;
     if (ps.tty)
         fprintf(stderr, "\r%*s\r", 78, "");
     if (run_st != LMB_OK)

@@ -11,13 +11,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 
+#include "core/clock.h"
+
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define EXIT_INTERRUPTED 130
@@ -29,15 +30,9 @@ static void on_signal(int sig) {
     signal(sig, SIG_DFL); /* a second signal ends the process */
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct bar_state {
     int tty, quiet;
-    double last, t0;
+    double last;
     long last_tenth;
 } bar_state;
 
@@ -78,7 +73,7 @@ static void progress(void *user, const lmb_sweep_progress *p) {
     bar_state *b = user;
     if (b->quiet)
         return;
-    double t = now_s();
+    double t = lmb__now_s();
     int last = p->computed == p->to_compute;
     if (b->tty) {
         if (t - b->last >= 0.25 || last) {
@@ -187,7 +182,7 @@ int lmb_cmd_sweep(lmb_ctx *ctx, int argc, char **argv) {
     char path[4200], cmd[2048];
     snprintf(path, sizeof path, "%s/sweep.sqlite", outdir);
     command_line(argc, argv, cmd, sizeof cmd);
-    bar_state bar = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .t0 = now_s(), .last_tenth = -1};
+    bar_state bar = {.tty = isatty(STDERR_FILENO), .quiet = quiet, .last_tenth = -1};
     g_stop = 0;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -200,9 +195,9 @@ int lmb_cmd_sweep(lmb_ctx *ctx, int argc, char **argv) {
                              .progress_user = &bar};
     lmb_sweep_progress stats;
     memset(&stats, 0, sizeof stats);
-    double t0 = now_s();
+    double t0 = lmb__now_s();
     st = lmb_sweep_run(ctx, sw, path, &opt, &stats);
-    double wall = now_s() - t0;
+    double wall = lmb__now_s() - t0;
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     int rc = LMB_EXIT_OK;
@@ -210,8 +205,8 @@ int lmb_cmd_sweep(lmb_ctx *ctx, int argc, char **argv) {
         fprintf(stderr, "lmb: sweep interrupted: %s\n", lmb_ctx_errmsg(ctx));
         rc = EXIT_INTERRUPTED;
     } else if (st != LMB_OK) {
-        rc = st == LMB_ESTATE ? (fprintf(stderr, "lmb: %s\n", lmb_ctx_errmsg(ctx)), LMB_EXIT_USAGE)
-                              : lmb_cli_fail(ctx, st);
+        /* a catalogue of another sweep is bad input, like a bad file */
+        rc = st == LMB_ESTATE ? lmb_cli_fail_input(ctx, st) : lmb_cli_fail(ctx, st);
     } else if (!quiet) {
         int workers = (int)jobs + (opt.remote ? size - 1 : 0);
         printf("sweep      %s: %ld points (%s of %d parameter%s), fingerprint %s\n", file,

@@ -34,6 +34,7 @@
 
 #include "core/ctx_internal.h"
 #include "io/presets.h"
+#include "protocol/protocol_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -970,6 +971,15 @@ lmb_status lmb_protocol_parse(lmb_ctx *ctx, const char *text, const char *origin
     return LMB_OK;
 }
 
+const lmb__preset *lmb__protocol_builtin(const char *ref) {
+    if (!ref || strncmp(ref, "protocol:", 9) != 0)
+        return NULL;
+    for (int i = 0; i < lmb__protocol_files_count; i++)
+        if (strcmp(ref + 9, lmb__protocol_files[i].name) == 0)
+            return &lmb__protocol_files[i];
+    return NULL;
+}
+
 lmb_status lmb_protocol_load(lmb_ctx *ctx, const char *path, lmb_protocol **out) {
     if (out)
         *out = NULL;
@@ -979,10 +989,9 @@ lmb_status lmb_protocol_load(lmb_ctx *ctx, const char *path, lmb_protocol **out)
     escape_span(shown, sizeof shown, path, strlen(path), ORIGIN_MAX);
     /* a built-in protocol: "protocol:li-li-1mA" is protocols/li-li-1mA.txt as compiled in */
     if (strncmp(path, "protocol:", 9) == 0) {
-        for (int i = 0; i < lmb__protocol_files_count; i++)
-            if (strcmp(path + 9, lmb__protocol_files[i].name) == 0)
-                return lmb_protocol_parse(ctx, lmb__protocol_files[i].json,
-                                          lmb__protocol_files[i].path, out);
+        const lmb__preset *b = lmb__protocol_builtin(path);
+        if (b)
+            return lmb_protocol_parse(ctx, b->json, b->path, out);
         LMB__FAIL(ctx, LMB_EIO, "%s: no such built-in protocol (see protocols/ in the sources)",
                   shown);
     }

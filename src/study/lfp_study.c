@@ -47,7 +47,7 @@ lmb_status lmb__lfp_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protoc
 lmb_status lmb__lfp_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_protocol *proto,
                                  const char *out_dir, lmb__lfp_outcome *out) {
     memset(out, 0, sizeof *out);
-    double t0 = lmb__study_now_s();
+    double t0 = lmb__now_s();
     const lmb_params *p = lmb__cell_params(cell);
     if (p->type != LMB_CELL_LI_LFP)
         LMB__FAIL(ctx, LMB_EINVAL, "%s: a Li||LFP experiment needs a li-lfp cell",
@@ -97,6 +97,6 @@ done:
         st = lmb__study_first_error(st, lmb_bdf_writer_close(ctx, bdf));
     lmb_summary_free(sum);
     lmb_sim_free(sim);
-    out->wall_s = lmb__study_now_s() - t0;
+    out->wall_s = lmb__now_s() - t0;
     return st;
 }

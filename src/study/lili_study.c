@@ -80,7 +80,7 @@ lmb_status lmb__lili_study_parsed(lmb_ctx *ctx, const lmb_cell *cell, const lmb_
     lmb_bdf_writer *bdf = NULL;
     lmb_eis_writer *eis = NULL, *eis_cyc = NULL;
     char path[4200];
-    double t0 = lmb__study_now_s();
+    double t0 = lmb__now_s();
     lmb_status st = lmb_sim_create(ctx, cell, &lmb__study_options, &sim);
     if (st == LMB_OK)
         st = lmb_summary_create(ctx, &sum);
@@ -162,13 +162,13 @@ done:
     lmb_summary_free(sum);
     lmb_summary_free(sum_ocv);
     lmb_sim_free(sim);
-    out->wall_s = lmb__study_now_s() - t0;
+    out->wall_s = lmb__now_s() - t0;
     return st;
 }
 
 lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *protocol,
                            const char *out_dir, lmb_adams_result *out, double *wall_s) {
-    double t0 = lmb__study_now_s();
+    double t0 = lmb__now_s();
     lmb_protocol *proto = NULL;
     lmb_sim *sim = NULL;
     lmb_summary *sum = NULL;
@@ -201,6 +201,6 @@ lmb_status lmb__licu_study(lmb_ctx *ctx, const lmb_cell *cell, const char *proto
     lmb_sim_free(sim);
     lmb_protocol_free(proto);
     if (wall_s)
-        *wall_s = lmb__study_now_s() - t0;
+        *wall_s = lmb__now_s() - t0;
     return st;
 }

@@ -7,14 +7,13 @@
 
 #include "lmb/lmb.h"
 
+#include "core/clock.h"
+
 #include <stddef.h>
 
 /* The study runs use the sparse solver: half the time of the band
  * (bench/bench_lili_pair_600h), the same results. */
 extern const lmb_sim_options lmb__study_options;
-
-/* Monotonic clock [s]. */
-double lmb__study_now_s(void);
 
 /* The status to report when a later step (closing a writer) has its own: the first error. */
 static inline lmb_status lmb__study_first_error(lmb_status st, lmb_status later) {

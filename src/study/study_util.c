@@ -6,15 +6,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 const lmb_sim_options lmb__study_options = {.sparse = 1};
-
-double lmb__study_now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 lmb_status lmb__study_run(lmb_ctx *ctx, lmb_sim *sim, const lmb_protocol *proto,
                           const lmb_run_options *ro, lmb_summary *sum, lmb_run_result *res,

@@ -23,8 +23,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep/sweep_internal.h"
 
+#include "core/clock.h"
 #include "core/ctx_internal.h"
 #include "model/cell_internal.h"
+#include "study/study_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -32,19 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 struct lmb_sweep_worker {
     lmb_ctx *ctx; /* the worker's own: messages of its points */
     const lmb_sweep *sw;
     lmb_protocol *fixed; /* the parsed protocol when it has no swept placeholder */
 };
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 lmb_status lmb_sweep_worker_create(lmb_ctx *ctx, const lmb_sweep *sw, lmb_sweep_worker **out) {
     if (out)
@@ -190,7 +185,7 @@ lmb_status lmb_sweep_worker_run(lmb_sweep_worker *w, long i, const char *series_
     clear_result(out, i);
     if (i < 0 || i >= sw->n_points)
         LMB__FAIL(ctx, LMB_EINVAL, "point %ld outside the sweep's 0..%ld", i, sw->n_points - 1);
-    double t0 = now_s();
+    double t0 = lmb__now_s();
     lmb_cell *cell = NULL;
     lmb_protocol *own = NULL;
     lmb_sim *sim = NULL;
@@ -266,15 +261,8 @@ lmb_status lmb_sweep_worker_run(lmb_sweep_worker *w, long i, const char *series_
         goto done;
     }
     metrics(ctx, sw, sum, lmb__cell_params(cell)->type == LMB_CELL_LI_LI, &res, area, out);
-    lmb_sim_stats stats;
-    lmb_sim_get_stats(sim, &stats);
-    out->ida_steps = stats.steps;
-    out->res_evals = stats.res_evals;
-    if (series_dir) {
-        snprintf(path, sizeof path, "%s/cycles.csv", series_dir);
-        if ((st = lmb_summary_write_csv(ctx, sum, path)) != LMB_OK)
-            fatal = st;
-    }
+    /* solver counts, and cycles.csv beside the time series (the study's runs finish alike) */
+    fatal = lmb__study_finish(ctx, sim, sum, series_dir, &out->ida_steps, &out->res_evals);
 done:
     if (bdf) {
         lmb_status cst = lmb_bdf_writer_close(ctx, bdf);
@@ -285,6 +273,6 @@ done:
     lmb_sim_free(sim);
     lmb_protocol_free(own);
     lmb_cell_free(cell);
-    out->wall_s = now_s() - t0;
+    out->wall_s = lmb__now_s() - t0;
     return fatal;
 }

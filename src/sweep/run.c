@@ -16,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep/sweep_internal.h"
 
+#include "core/clock.h"
 #include "core/ctx_internal.h"
 #include "io/catalogue.h"
 
@@ -52,12 +53,6 @@ typedef struct thread_arg {
     shared *sh;
     int index;
 } thread_arg;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void set_fatal(shared *sh, lmb_status st, const char *msg) {
     if (sh->fatal == LMB_OK) {
@@ -144,7 +139,7 @@ static lmb_status commit(coord *c, const lmb_sweep_result *r) {
     c->prog.computed++;
     if (r->status != LMB_SWEEP_POINT_OK)
         c->prog.failed++;
-    c->prog.elapsed_s = now_s() - c->t0;
+    c->prog.elapsed_s = lmb__now_s() - c->t0;
     if (c->opt->progress)
         c->opt->progress(c->opt->progress_user, &c->prog);
     return LMB_OK;
@@ -297,7 +292,7 @@ lmb_status lmb_sweep_run(lmb_ctx *ctx, const lmb_sweep *sw, const char *path,
         }
         sh.out_dir = opt->out_dir ? opt->out_dir : ".";
     }
-    coord c = {.ctx = ctx, .sw = sw, .cat = cat, .opt = opt, .t0 = now_s()};
+    coord c = {.ctx = ctx, .sw = sw, .cat = cat, .opt = opt, .t0 = lmb__now_s()};
     c.prog.total = sw->n_points;
     c.prog.done = sw->n_points - sh.n_todo;
     c.prog.to_compute = sh.n_todo;

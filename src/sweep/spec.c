@@ -26,7 +26,7 @@
 #include "sweep/sweep_internal.h"
 
 #include "core/ctx_internal.h"
-#include "io/presets.h"
+#include "protocol/protocol_internal.h"
 #include "io/text.h"
 
 #include <cjson/cJSON.h>
@@ -42,14 +42,6 @@
 
 #define SWEEP_FILE_MAX   ((size_t)64 << 20) /* a sweep file (a long list) up to 64 MiB */
 #define SWEEP_VALUES_MAX 1e8                /* parameter values of all points: 800 MB */
-
-static char *dup_str(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 void lmb__sweep_format_number(double x, char *buf, size_t size) {
     snprintf(buf, size, "%.15g", x);
@@ -214,7 +206,7 @@ static lmb_status check_keys(lmb_ctx *ctx, const char *origin, const cJSON *root
 /* A path relative to the sweep file's directory (absolute paths and presets unchanged). */
 static char *resolve_path(const char *base_dir, const char *p) {
     if (p[0] == '/' || !base_dir || !base_dir[0] || strcmp(base_dir, ".") == 0)
-        return dup_str(p);
+        return strdup(p);
     size_t n = strlen(base_dir) + strlen(p) + 2;
     char *r = malloc(n);
     if (r)
@@ -231,7 +223,7 @@ static lmb_status load_cell(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root, cons
     if (!cJSON_IsString(c) || !c->valuestring[0])
         LMB__FAIL(ctx, LMB_EKEY, "%s: \"cell\" must name a preset (\"li-li:bare\") or a cell file",
                   sw->origin);
-    sw->cell_arg = is_preset_name(c->valuestring) ? dup_str(c->valuestring)
+    sw->cell_arg = is_preset_name(c->valuestring) ? strdup(c->valuestring)
                                                   : resolve_path(base_dir, c->valuestring);
     if (!sw->cell_arg)
         LMB__FAIL(ctx, LMB_ENOMEM, "%s: out of memory", sw->origin);
@@ -272,7 +264,7 @@ static lmb_status load_protocol(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root,
             LMB__FAIL(ctx, LMB_EPARSE, "%s: \"protocol_text\" must be a string", sw->origin);
         size_t n = strlen(sw->origin) + 16;
         sw->protocol_name = malloc(n);
-        sw->protocol_text = dup_str(t->valuestring);
+        sw->protocol_text = strdup(t->valuestring);
         if (sw->protocol_name)
             snprintf(sw->protocol_name, n, "%s:protocol_text", sw->origin);
     } else {
@@ -280,13 +272,12 @@ static lmb_status load_protocol(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root,
             LMB__FAIL(ctx, LMB_EPARSE, "%s: \"protocol\" must be a file path or protocol:<name>",
                       sw->origin);
         if (strncmp(p->valuestring, "protocol:", 9) == 0) {
-            for (int i = 0; i < lmb__protocol_files_count; i++)
-                if (strcmp(p->valuestring + 9, lmb__protocol_files[i].name) == 0)
-                    sw->protocol_text = dup_str(lmb__protocol_files[i].json);
-            if (!sw->protocol_text)
+            const lmb__preset *b = lmb__protocol_builtin(p->valuestring);
+            if (!b)
                 LMB__FAIL(ctx, LMB_EIO, "%s: protocol: no built-in protocol \"%s\"", sw->origin,
                           p->valuestring);
-            sw->protocol_name = dup_str(p->valuestring);
+            sw->protocol_text = strdup(b->json);
+            sw->protocol_name = strdup(p->valuestring);
         } else {
             sw->protocol_name = resolve_path(base_dir, p->valuestring);
             if (!sw->protocol_name)
@@ -365,9 +356,11 @@ static lmb_status add_param(lmb_ctx *ctx, lmb_sweep *sw, const char *where, cons
     return LMB_OK;
 }
 
-/* Checks one value of cell parameter j on a copy of the base cell (protocol values must be
- * finite and positive: they stand for magnitudes in the protocol text). */
-static lmb_status check_value(lmb_ctx *ctx, lmb_sweep *sw, const char *where, int j, double v) {
+/* Checks one value of parameter j: a cell value by setting it on `cell` (NULL: on a copy of the
+ * base cell), a protocol value for being finite and positive (it stands for a magnitude in the
+ * protocol text). */
+static lmb_status check_value(lmb_ctx *ctx, lmb_sweep *sw, const char *where, int j, double v,
+                              lmb_cell *cell) {
     const lmb__sweep_param *p = &sw->params[j];
     if (!isfinite(v))
         LMB__FAIL(ctx, LMB_ERANGE, "%s: %s: \"%s\": value is not a finite number", sw->origin,
@@ -381,9 +374,9 @@ static lmb_status check_value(lmb_ctx *ctx, lmb_sweep *sw, const char *where, in
         return LMB_OK;
     }
     lmb_cell *c = NULL;
-    lmb_status st = lmb_cell_copy(ctx, sw->base, &c);
+    lmb_status st = cell ? LMB_OK : lmb_cell_copy(ctx, sw->base, &c);
     if (st == LMB_OK)
-        st = lmb_cell_set(ctx, c, p->name, v);
+        st = lmb_cell_set(ctx, cell ? cell : c, p->name, v);
     lmb_cell_free(c);
     if (st != LMB_OK) {
         char pre[512];
@@ -522,7 +515,7 @@ static lmb_status parse_grid(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *grid) {
         if (st != LMB_OK)
             break;
         for (int k = 0; k < n_axis[j] && st == LMB_OK; k++)
-            st = check_value(ctx, sw, where, j, axis[j][k]);
+            st = check_value(ctx, sw, where, j, axis[j][k], NULL);
         if (st != LMB_OK)
             break;
         total *= n_axis[j];
@@ -580,14 +573,8 @@ static lmb_status parse_list(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *list) {
                 break;
             }
             sw->values[(size_t)i * (size_t)sw->n_params + (size_t)j] = v->valuedouble;
-            st = check_value(ctx, sw, where, j, v->valuedouble);
             /* the point's values together, as its cell will be built */
-            if (st == LMB_OK && !sw->params[j].is_protocol &&
-                (st = lmb_cell_set(ctx, c, sw->params[j].name, v->valuedouble)) != LMB_OK) {
-                char pre[512];
-                snprintf(pre, sizeof pre, "%s: %s", sw->origin, where);
-                lmb__ctx_prefix_error(ctx, pre);
-            }
+            st = check_value(ctx, sw, where, j, v->valuedouble, c);
         }
         lmb_cell_free(c);
         if (st != LMB_OK)
@@ -631,8 +618,8 @@ static lmb_status parse_lhs(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *lhs) {
             LMB__FAIL(ctx, LMB_EPARSE, "%s: %s: a range is {\"from\", \"to\", \"scale\"}",
                       sw->origin, where);
         if ((st = read_range(ctx, sw, where, it, 0, &r[j])) != LMB_OK ||
-            (st = check_value(ctx, sw, where, j, r[j].from)) != LMB_OK ||
-            (st = check_value(ctx, sw, where, j, r[j].to)) != LMB_OK)
+            (st = check_value(ctx, sw, where, j, r[j].from, NULL)) != LMB_OK ||
+            (st = check_value(ctx, sw, where, j, r[j].to, NULL)) != LMB_OK)
             return st;
     }
     if ((st = alloc_values(ctx, sw, np->valuedouble)) != LMB_OK)
@@ -740,7 +727,7 @@ lmb_status lmb_sweep_parse(lmb_ctx *ctx, const char *json, const char *origin, c
     lmb_sweep *sw = calloc(1, sizeof *sw);
     if (!sw)
         LMB__FAIL(ctx, LMB_ENOMEM, "out of memory");
-    sw->origin = dup_str(origin ? origin : "sweep");
+    sw->origin = strdup(origin ? origin : "sweep");
     sw->sparse = 1;
     sw->retention_threshold = 0.8;
     lmb_status st = sw->origin ? LMB_OK : LMB_ENOMEM;
@@ -806,7 +793,7 @@ lmb_status lmb_sweep_load(lmb_ctx *ctx, const char *path, lmb_sweep **out) {
     lmb_status st = lmb__read_whole_file(ctx, path, SWEEP_FILE_MAX, "sweep file", &text, &len);
     if (st != LMB_OK)
         return st;
-    char *dir = dup_str(path);
+    char *dir = strdup(path);
     if (!dir) {
         free(text);
         LMB__FAIL(ctx, LMB_ENOMEM, "out of memory");
