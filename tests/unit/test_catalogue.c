@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "io/catalogue.h"
 #include "lmb/lmb.h"
 
@@ -227,15 +229,12 @@ static void write_file(const char *path, const char *text, size_t n) {
 
 static int setup(void **state) {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/lmb_test_catalogue_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return lmb_test_tmpdir_make(tmpdir, sizeof tmpdir, "test_catalogue");
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lmb_test_tmpdir_remove(tmpdir);
 }
 
 /* ---- a catalogue created, filled and resumed ---- */

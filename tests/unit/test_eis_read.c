@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "lmb/ctx.h"
 #include "lmb/eis_data.h"
 
@@ -145,15 +147,12 @@ static void same_spectrum(const lmb_eis_data *d, size_t i, const double *f, cons
 
 static int setup(void **state) {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/lmb_test_eis_read_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return lmb_test_tmpdir_make(tmpdir, sizeof tmpdir, "test_eis_read");
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lmb_test_tmpdir_remove(tmpdir);
 }
 
 /* ---- the example files ---- */

@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "lmb/ctx.h"
 #include "lmb/record.h"
 
@@ -68,15 +70,12 @@ static char tmpdir[64];
 
 static int setup(void **state) {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/lmb_test_biologic_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return lmb_test_tmpdir_make(tmpdir, sizeof tmpdir, "test_biologic");
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return lmb_test_tmpdir_remove(tmpdir);
 }
 
 static unsigned char *slurp(const char *path, size_t *len) {
