@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-format.sh - check (or, with --fix, apply) clang-format on lmb's C sources.
 #
-# The files are every *.c and *.h under include/ src/ tests/ bench/ fuzz/ examples/ that git
+# The files are every *.c and *.h under include/ src/ tests/ bench/ fuzz/ examples/ tools/ that git
 # tracks or that are untracked but not ignored (outside a git work tree: every such file). The
 # style is .clang-format at the repository root (LLVM based, 4 spaces, 100 columns).
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 clang_format=${CLANG_FORMAT:-clang-format}
-dirs=(include src tests bench fuzz examples)
+dirs=(include src tests bench fuzz examples tools)
 
 fix=0
 case "${1:-}" in

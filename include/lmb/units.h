@@ -46,6 +46,7 @@ typedef enum lmb_dim {
     LMB_DIM_RATE_CONSTANT,     /* m/s (reaction or growth velocity) */
     LMB_DIM_MASS,              /* kg */
     LMB_DIM_ENERGY,            /* J */
+    LMB_DIM_INSERTION_RATE, /* m2.5/(mol0.5 s): k of i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 */
     LMB_DIM_COUNT
 } lmb_dim;
 

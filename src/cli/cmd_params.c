@@ -15,6 +15,8 @@
 #include "model/cell_internal.h"
 #include "model/cell_schema.h"
 #include "model/lfp_ocv.h"
+#include "model/matprop.h"
+#include "model/table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -102,21 +104,45 @@ static int show_presets(lmb_ctx *ctx) {
 /* The LFP electrode of a li-lfp cell: thickness, theoretical capacity, particle classes. */
 static void show_derived_lfp(const lmb_params *p) {
     const lmb_lfp_params *l = &p->lfp;
-    const double mAh_g = 3.6e3, mAh_cm2 = 3.6e4;                    /* [C/kg], [C/m2] */
-    double q_kg = l->c_max_mol_m3 * LMB_FARADAY / l->density_kg_m3; /* [C/kg] */
-    printf("  %-46s %-10.4g %s\n", "LFP thickness (solid volume)/(1-eps)", l->thickness_m * 1e6,
-           "um");
-    printf("  %-46s %-10.4g\n", "LFP pore tortuosity eps^-b", pow(l->porosity, -l->bruggeman));
-    printf("  %-46s %-10.4g %s\n", "LFP theoretical capacity c_max F / rho", q_kg / mAh_g, "mAh/g");
-    printf("  %-46s %-10.4g %s\n", "LFP areal theoretical capacity",
-           q_kg * l->loading_kg_m2 / mAh_cm2, "mAh/cm2");
+    const double mAh_cm2 = 3.6e4; /* [C/m2] */
+    int lfp = p->type == LMB_CELL_LI_LFP;
+    const char *E = lfp ? "LFP" : "porous";
+    char label[96];
+    if (lfp) {
+        const double mAh_g = 3.6e3;                                     /* [C/kg] */
+        double q_kg = l->c_max_mol_m3 * LMB_FARADAY / l->density_kg_m3; /* [C/kg] */
+        printf("  %-46s %-10.4g %s\n", "LFP thickness (solid volume)/(1-eps)", l->thickness_m * 1e6,
+               "um");
+        printf("  %-46s %-10.4g %s\n", "LFP theoretical capacity c_max F / rho", q_kg / mAh_g,
+               "mAh/g");
+    } else {
+        printf("  %-46s %-10.4g\n", "porous inert filler 1 - eps - eps_active",
+               1.0 - l->porosity - l->active_volume_fraction);
+    }
+    snprintf(label, sizeof label, "%s pore tortuosity eps^-b", E);
+    printf("  %-46s %-10.4g\n", label, pow(l->porosity, -l->bruggeman));
+    snprintf(label, sizeof label, "%s solid conductivity sigma (1-eps)^(1+b)", E);
+    printf("  %-46s %-10.4g %s\n", label, l->sigma_S_m * pow(1.0 - l->porosity, 1.0 + l->bruggeman),
+           "S/m");
+    snprintf(label, sizeof label, "%s areal capacity c_max F eps_act L", E);
+    printf("  %-46s %-10.4g %s\n", label,
+           l->c_max_mol_m3 * LMB_FARADAY * l->active_volume_fraction * l->accessible_fraction *
+               l->thickness_m / mAh_cm2,
+           "mAh/cm2");
+    if (l->rate_constant > 0.0) {
+        /* the exchange current at c_ref and y = 0.5 that the rate constant gives (lfp.c) */
+        double i0 = LMB_FARADAY * l->rate_constant * sqrt(l->c_ref_mol_m3) * 0.5 * l->c_max_mol_m3;
+        printf("  %-46s %-10.4g %s\n", "porous i0 = F k c_ref^0.5 c_max/2 (1 M, y = 0.5)", i0 * 0.1,
+               "mA/cm2");
+    }
     int n = l->size_classes;
     double *R = n >= 1 ? malloc((size_t)n * sizeof *R) : NULL;
     if (R && lmb__lfp_class_radii(l, R) == 0) {
-        printf("  %-46s", "LFP particle-class radii (equal volumes)");
+        snprintf(label, sizeof label, "%s particle-class radii (equal volumes)", E);
+        printf("  %-46s", label);
         for (int j = 0; j < n; j++)
-            printf(" %.4g", R[j] * 1e9);
-        printf(" nm\n");
+            printf(" %.4g", R[j] * (lfp ? 1e9 : 1e6));
+        printf(" %s\n", lfp ? "nm" : "um");
     }
     free(R);
 }
@@ -128,13 +154,22 @@ static void show_derived(const lmb_params *p) {
     printf("\nderived:\n");
     printf("  %-46s %-10.4g %s\n", "separator tortuosity tau", lmb__layer_tortuosity(&p->separator),
            p->separator.macmullin > 0.0 ? "(N_M eps)" : "(eps^-b)");
-    printf("  %-46s %-10.4g %s\n", "separator ionic resistance N_M L / kappa",
-           lmb__layer_tortuosity(&p->separator) / p->separator.porosity * p->separator.thickness_m /
-               p->electrolyte.kappa_S_m / ohm_cm2,
-           "ohm cm2");
+    /* the conductivity at the initial concentration, whichever way it is given */
+    lmb__matprop kap;
+    double kappa = NAN;
+    if (lmb__matprop_init(NULL, &kap, LMB__PROP_KAPPA, &p->electrolyte.kappa_fn,
+                          p->electrolyte.kappa_S_m, "electrolyte.conductivity") == LMB_OK) {
+        kappa = lmb__matprop_eval(&kap, p->electrolyte.c0_mol_m3, NULL);
+        lmb__matprop_free(&kap);
+    }
+    if (isfinite(kappa))
+        printf("  %-46s %-10.4g %s\n", "separator ionic resistance N_M L / kappa(c0)",
+               lmb__layer_tortuosity(&p->separator) / p->separator.porosity *
+                   p->separator.thickness_m / kappa / ohm_cm2,
+               "ohm cm2");
     const lmb_li_params *li[2] = {&p->neg, &p->pos};
     const char *side[2] = {"negative", "positive"};
-    int n_li = p->type == LMB_CELL_LI_LFP ? 1 : 2; /* a li-lfp cell: the negative only */
+    int n_li = lmb__type_porous(p->type) ? 1 : 2; /* li-lfp, li-porous: the negative only */
     for (int s = 0; s < n_li; s++) {
         char label[96];
         snprintf(label, sizeof label, "%s SEI film resistance rho L", side[s]);
@@ -149,7 +184,7 @@ static void show_derived(const lmb_params *p) {
         snprintf(label, sizeof label, "%s coating tortuosity eps^-b", side[s]);
         printf("  %-46s %-10.4g\n", label, lmb__layer_tortuosity(c));
     }
-    if (p->type == LMB_CELL_LI_LFP)
+    if (lmb__type_porous(p->type))
         show_derived_lfp(p);
 }
 
@@ -192,23 +227,40 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
             printf(" [fitted to: %s]", in.fitted_to);
         printf("\n");
     }
-    if (p->type == LMB_CELL_LI_LFP) {
-        /* the OCV fit is a name, listed like the numbers */
+    /* correlations and tables are listed like the numbers */
+    for (int pi = 0; pi < lmb__prop_count(); pi++) {
+        const lmb_prop *v;
         const char *src, *fitted;
         int is_default;
-        lmb__cell_ocv_provenance(cell, &src, &fitted, &is_default);
-        const char *name = lmb__lfp_ocv_name((lmb__lfp_ocv_kind)p->lfp.ocv);
-        char choices[64];
-        lmb__lfp_ocv_choices(choices, sizeof choices, "|");
-        printf("%-38s %-11s %-7s %-20s %-16s %s%s", "lfp.ocv", name ? name : "?", "-", "-", choices,
-               is_default ? "* " : "", is_default ? "default" : src);
+        if (!lmb__prop_in_type(cell, pi))
+            continue;
+        lmb__cell_prop_info(cell, pi, &v, &src, &fitted, &is_default);
+        if (!v || v->kind == LMB_PROP_CONSTANT)
+            continue;
+        char what[600], range[64];
+        lmb__prop_id id = lmb__prop_id_at(pi);
+        if (v->kind == LMB_PROP_NAMED) {
+            const char *name = lmb__prop_named_name(id, v->named);
+            snprintf(what, sizeof what, "%s", name ? name : "?");
+            lmb__prop_named_choices(id, range, sizeof range);
+        } else {
+            const lmb__table *t = v->table;
+            snprintf(what, sizeof what, "table %s (%d rows, %s vs %s, %s)", t ? t->origin : "?",
+                     t ? t->n : 0, t ? t->y_name : "?", t ? t->x_name : "?",
+                     lmb__interp_name((lmb__interp)v->interp));
+            snprintf(range, sizeof range, "-");
+        }
+        printf("%-38s %-40s %s%s", lmb__prop_key(pi), what, is_default ? "* " : "",
+               is_default ? "default" : src);
         if (fitted[0])
             printf(" [fitted to: %s]", fitted);
-        printf("\n\ncoating: negative %s\n", p->neg.coating.present ? "yes" : "none");
-    } else {
+        printf("\n");
+    }
+    if (lmb__type_porous(p->type))
+        printf("\ncoating: negative %s\n", p->neg.coating.present ? "yes" : "none");
+    else
         printf("\ncoating: negative %s, positive %s\n", p->neg.coating.present ? "yes" : "none",
                p->pos.coating.present ? "yes" : "none");
-    }
     show_derived(p);
     lmb_cell_free(cell);
     return finish_output();

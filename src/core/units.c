@@ -118,6 +118,8 @@ static const lmb_unit k_units[] = {
     /* velocities (rate constants) */
     {"m/s", "m_s", LMB_DIM_RATE_CONSTANT, 1.0, 0.0},
     {"nm/h", "nm_h", LMB_DIM_RATE_CONSTANT, 1e-9 / 3600.0, 0.0},
+    /* the rate constant of an insertion reaction, i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 */
+    {"m2.5/mol0.5/s", "m2p5_mol0p5_s", LMB_DIM_INSERTION_RATE, 1.0, 0.0},
 };
 
 #define N_UNITS ((int)(sizeof k_units / sizeof k_units[0]))
@@ -171,6 +173,7 @@ static const struct {
     [LMB_DIM_RATE_CONSTANT] = {"m/s", "velocity"},
     [LMB_DIM_MASS] = {"kg", "mass"},
     [LMB_DIM_ENERGY] = {"J", "energy"},
+    [LMB_DIM_INSERTION_RATE] = {"m2.5/mol0.5/s", "insertion rate constant"},
 };
 
 const char *lmb_dim_si_name(lmb_dim dim) {

@@ -29,19 +29,25 @@
  * type does not allow, then the sections in the order electrolyte, separator, electrodes,
  * negative, positive, lfp, numerics, then the checks across parameters.
  */
+#define _XOPEN_SOURCE 700 /* realpath, access */
+
 #include "core/ctx_internal.h"
 #include "io/presets.h"
 #include "model/cell_internal.h"
 #include "model/cell_schema.h"
 #include "model/lfp_ocv.h"
+#include "model/matprop.h"
+#include "model/table.h"
 
 #include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Largest cell file read: far above any real one, small enough to never exhaust memory. */
 #define LMB__CELL_FILE_MAX (16L * 1024 * 1024)
@@ -52,6 +58,8 @@ typedef struct loader {
     lmb_ctx *ctx;
     lmb_cell *cell;
     char origin[512]; /* escaped, for messages */
+    char dir[512];    /* where relative table paths start: the file's directory ("" = cwd) */
+    int preset;       /* 1: a built-in preset, whose tables are built in too */
 } loader;
 
 /* Fails with "ORIGIN: <message>". */
@@ -152,6 +160,128 @@ static lmb_status read_value(loader *L, const char *shown, const cJSON *item, do
     return st;
 }
 
+/* {"value": <number>, ...}: a number with its provenance (not a correlation or a table). */
+static int boxed_number(const cJSON *item) {
+    const cJSON *v = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, "value") : NULL;
+    return v && cJSON_IsNumber(v);
+}
+
+static int access_missing(const char *path) {
+    return access(path, F_OK) != 0;
+}
+
+/* The bytes of a table a cell file names, and the path they are known by (the built-in copy of
+ * a preset's table, or the file, relative to the cell file's directory). */
+static lmb_status load_table(loader *L, const char *shown, const char *path, lmb__prop_id id,
+                             lmb__table *t) {
+    lmb_dim xd, yd;
+    lmb__prop_dims(id, &xd, &yd);
+    char joined[1100];
+    if (path[0] == '/' || !L->dir[0])
+        snprintf(joined, sizeof joined, "%s", path);
+    else
+        snprintf(joined, sizeof joined, "%s%s", L->dir, path);
+    /* a preset's tables are built in; a written-out preset names them by that path */
+    for (int i = 0; i < lmb__preset_tables_count; i++) {
+        const lmb__preset *e = &lmb__preset_tables[i];
+        if (strcmp(e->path, joined) == 0 ||
+            (!L->preset && strcmp(e->path, path) == 0 && access_missing(joined))) {
+            lmb_status st = lmb__table_parse(L->ctx, e->json, strlen(e->json), e->path, xd, yd, t);
+            if (st != LMB_OK)
+                lmb__ctx_prefix_error(L->ctx, shown);
+            return st == LMB_OK ? st : prefixed(L, st);
+        }
+    }
+    if (L->preset)
+        LFAIL(L, LMB_EIO,
+              "%s: the table '%s' is not built in (presets/ holds the tables of the "
+              "presets)",
+              shown, joined);
+    char abs[4096];
+    const char *use = realpath(joined, abs) ? abs : joined;
+    lmb_status st = lmb__table_load(L->ctx, use, xd, yd, t);
+    if (st != LMB_OK)
+        lmb__ctx_prefix_error(L->ctx, shown);
+    return st == LMB_OK ? st : prefixed(L, st);
+}
+
+/*
+ * A function-valued parameter (cell_schema.h): "name", {"value": "name", "source": ...} or
+ * {"table": "file.csv", "interpolation": "steffen" | "akima", "source": ..., "fitted_to": ...}.
+ */
+static lmb_status read_prop(loader *L, const cJSON *item, int pi, const char *shown, int level) {
+    lmb__prop_id id = lmb__prop_id_at(pi);
+    const char *name = NULL, *table = NULL, *source = NULL, *fitted = NULL, *interp = NULL;
+    if (cJSON_IsString(item)) {
+        name = item->valuestring;
+    } else if (cJSON_IsObject(item)) {
+        for (const cJSON *m = item->child; m; m = m->next) {
+            lmb_status st = check_duplicate(L, item, m, shown);
+            if (st != LMB_OK)
+                return st;
+            const char *k = m->string ? m->string : "";
+            const char **dst = strcmp(k, "value") == 0           ? &name
+                               : strcmp(k, "table") == 0         ? &table
+                               : strcmp(k, "source") == 0        ? &source
+                               : strcmp(k, "fitted_to") == 0     ? &fitted
+                               : strcmp(k, "interpolation") == 0 ? &interp
+                                                                 : NULL;
+            if (!dst) {
+                char nm[120];
+                lmb__escape(nm, sizeof nm, k);
+                LFAIL(L, LMB_EKEY,
+                      "unknown key '%s.%s' (a value object holds only value, source and "
+                      "fitted_to; a table object table, interpolation, source and fitted_to)",
+                      shown, nm);
+            }
+            if (!cJSON_IsString(m))
+                LFAIL(L, LMB_EPARSE, "%s.%s must be a string, not a %s", shown, k, json_type(m));
+            *dst = m->valuestring;
+        }
+        if (!name && !table)
+            LFAIL(L, LMB_EKEY, "%s has no \"value\" (a name) or \"table\" (a CSV file)", shown);
+        if (name && table)
+            LFAIL(L, LMB_EKEY, "%s has both a \"value\" and a \"table\": give one", shown);
+        if (interp && !table)
+            LFAIL(L, LMB_EKEY, "%s.interpolation applies to a table only", shown);
+    } else {
+        LFAIL(L, LMB_EPARSE,
+              "%s must be %sa string (a name), {\"value\": name} or {\"table\": \"file.csv\"}, "
+              "not a %s",
+              shown, lmb__schema_index(lmb__prop_key(pi)) >= 0 ? "a number with its unit, " : "",
+              json_type(item));
+    }
+    lmb_prop v = {.kind = table ? LMB_PROP_TABLE : LMB_PROP_NAMED};
+    lmb__table t = {0};
+    if (name && lmb__prop_named_parse(id, name, &v.named) != 0) {
+        char nv[120], choices[160];
+        lmb__escape(nv, sizeof nv, name);
+        lmb__prop_named_choices(id, choices, sizeof choices);
+        LFAIL(L, LMB_ERANGE, "%s = '%s' is not a known %s (%s%s; or {\"table\": \"file.csv\"})",
+              shown, nv, id == LMB__PROP_OCV ? "open-circuit potential" : "correlation",
+              choices[0] ? "choices: " : "none is built in: give a number", choices);
+    }
+    if (interp) {
+        lmb__interp k;
+        if (lmb__interp_parse(interp, &k) != 0) {
+            char iv[120];
+            lmb__escape(iv, sizeof iv, interp);
+            LFAIL(L, LMB_ERANGE, "%s.interpolation = '%s' is not known (choices: steffen, akima)",
+                  shown, iv);
+        }
+        v.interp = (int)k;
+    }
+    if (table) {
+        lmb_status st = load_table(L, shown, table, id, &t);
+        if (st != LMB_OK)
+            return st;
+    }
+    lmb_status st = lmb__cell_assign_prop(L->ctx, L->cell, pi, &v, table ? &t : NULL, shown, source,
+                                          fitted, level, 1);
+    lmb__table_free(&t);
+    return st == LMB_OK ? st : prefixed(L, st);
+}
+
 /* One parameter "name": value inside the section prefix. */
 static lmb_status read_param(loader *L, const cJSON *item, const char *prefix, int level) {
     const char *name = item->string ? item->string : "";
@@ -165,6 +295,9 @@ static lmb_status read_param(loader *L, const cJSON *item, const char *prefix, i
               shown);
     if (!fits)
         LFAIL(L, LMB_EKEY, "unknown key '%s'", shown);
+    int pi = lmb__prop_index(key);
+    if (pi >= 0 && ((!cJSON_IsNumber(item) && !boxed_number(item)) || lmb__schema_index(key) < 0))
+        return read_prop(L, item, pi, shown, level);
     int row;
     const lmb_unit *unit;
     lmb_status st = lmb__schema_resolve(L->ctx, key, &row, &unit);
@@ -236,38 +369,6 @@ static lmb_status read_electrode(loader *L, const cJSON *obj, const char *prefix
     return LMB_OK;
 }
 
-/* "ocv": "safari2011", or {"value": "safari2011", "source": "...", "fitted_to": "..."}. */
-static lmb_status read_ocv(loader *L, const cJSON *item, int level) {
-    const char *shown = "lfp.ocv", *source, *fitted;
-    const cJSON *value;
-    lmb_status rs = read_boxed(L, shown, item, cJSON_String, &value, &source, &fitted);
-    if (rs != LMB_OK)
-        return rs;
-    lmb__lfp_ocv_kind kind;
-    if (lmb__lfp_ocv_parse(value->valuestring, &kind) != 0) {
-        char v[120], choices[160];
-        lmb__escape(v, sizeof v, value->valuestring);
-        lmb__lfp_ocv_choices(choices, sizeof choices, ", ");
-        LFAIL(L, LMB_ERANGE, "%s = '%s' is not a known LFP open-circuit potential (choices: %s)",
-              shown, v, choices);
-    }
-    lmb_status st = lmb__cell_assign_ocv(L->ctx, L->cell, (int)kind, source, fitted, level, 1);
-    return st == LMB_OK ? st : prefixed(L, st);
-}
-
-/* The "lfp" section: parameters and the OCV fit's name. */
-static lmb_status read_lfp(loader *L, const cJSON *obj, int level) {
-    for (const cJSON *m = obj->child; m; m = m->next) {
-        lmb_status st = check_duplicate(L, obj, m, "lfp");
-        if (st == LMB_OK)
-            st = strcmp(m->string ? m->string : "", "ocv") == 0 ? read_ocv(L, m, level)
-                                                                : read_param(L, m, "lfp", level);
-        if (st != LMB_OK)
-            return st;
-    }
-    return LMB_OK;
-}
-
 static lmb_status read_text(loader *L, const cJSON *item, char *dst, size_t n) {
     if (!cJSON_IsString(item))
         LFAIL(L, LMB_EPARSE, "%s must be a string, not a %s", item->string, json_type(item));
@@ -279,7 +380,7 @@ static lmb_status read_text(loader *L, const cJSON *item, char *dst, size_t n) {
 }
 
 static const char *const k_sections[] = {"electrolyte", "separator", "electrodes", "negative",
-                                         "positive",    "lfp",       "numerics"};
+                                         "positive",    "lfp",       "porous",     "numerics"};
 enum {
     SEC_ELECTROLYTE,
     SEC_SEPARATOR,
@@ -287,28 +388,37 @@ enum {
     SEC_NEGATIVE,
     SEC_POSITIVE,
     SEC_LFP,
+    SEC_POROUS,
     SEC_NUMERICS,
     N_SECTIONS
 };
 
 /* Sections that the cell's type does not allow (see the top of the file). */
 static lmb_status check_sections(loader *L, const lmb_params *p, const cJSON *const *sec) {
-    if (p->type == LMB_CELL_LI_LFP) {
+    if (lmb__type_porous(p->type)) {
+        const char *tn = lmb__cell_type_name(p->type);
+        const char *pos = p->type == LMB_CELL_LI_LFP ? "lfp" : "porous";
         if (sec[SEC_POSITIVE])
             LFAIL(L, LMB_EKEY,
-                  "positive: a li-lfp cell's positive electrode is the 'lfp' section (%s)",
-                  "its Li electrode is 'negative'");
+                  "positive: a %s cell's positive electrode is the '%s' section (its Li "
+                  "electrode is 'negative')",
+                  tn, pos);
         if (sec[SEC_ELECTRODES])
             LFAIL(L, LMB_EKEY,
-                  "electrodes: a li-lfp cell has one Li electrode; write its parameters in "
-                  "'negative' (%s)",
-                  "the positive electrode is the 'lfp' section");
-    } else if (sec[SEC_LFP]) {
+                  "electrodes: a %s cell has one Li electrode; write its parameters in "
+                  "'negative' (the positive electrode is the '%s' section)",
+                  tn, pos);
+    }
+    if (sec[SEC_LFP] && p->type != LMB_CELL_LI_LFP)
         LFAIL(L, LMB_EKEY,
               "lfp: only a li-lfp cell has an LFP electrode (this cell is %s; write "
               "\"type\": \"li-lfp\")",
               lmb__cell_type_name(p->type));
-    }
+    if (sec[SEC_POROUS] && p->type != LMB_CELL_LI_POROUS)
+        LFAIL(L, LMB_EKEY,
+              "porous: only a li-porous cell has a 'porous' electrode (this cell is %s; write "
+              "\"type\": \"li-porous\")",
+              lmb__cell_type_name(p->type));
     return LMB_OK;
 }
 
@@ -335,7 +445,8 @@ static lmb_status read_root(loader *L, const cJSON *root) {
         } else if (strcmp(name, "type") == 0) {
             if (!cJSON_IsString(m))
                 LFAIL(L, LMB_EPARSE, "type must be a string, not a %s", json_type(m));
-            static const lmb_cell_type types[] = {LMB_CELL_LI_LI, LMB_CELL_LI_CU, LMB_CELL_LI_LFP};
+            static const lmb_cell_type types[] = {LMB_CELL_LI_LI, LMB_CELL_LI_CU, LMB_CELL_LI_LFP,
+                                                  LMB_CELL_LI_POROUS};
             int found = 0;
             char list[96] = "";
             for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
@@ -343,7 +454,7 @@ static lmb_status read_root(loader *L, const cJSON *root) {
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", tn);
                 if (strcmp(m->valuestring, tn) == 0) {
-                    p->type = types[k];
+                    lmb__params_set_type(p, types[k]);
                     found = 1;
                 }
             }
@@ -369,8 +480,6 @@ static lmb_status read_root(loader *L, const cJSON *root) {
             st = read_electrode(L, sec[k], k_sections[k],
                                 k == SEC_ELECTRODES ? LMB__GIVEN_SHARED : LMB__GIVEN_OWN,
                                 &coating[k], &kind[k]);
-        else if (k == SEC_LFP)
-            st = read_lfp(L, sec[k], LMB__GIVEN_OWN);
         else
             st = read_section(L, sec[k], k_sections[k], LMB__GIVEN_OWN);
         if (st != LMB_OK)
@@ -461,6 +570,19 @@ lmb_status lmb_cell_parse(lmb_ctx *ctx, const char *json, const char *origin, lm
         LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_parse: NULL argument");
     loader L = {.ctx = ctx};
     lmb__escape(L.origin, sizeof L.origin, origin ? origin : "<string>");
+    /* relative table paths start in the cell file's directory; a preset's are built in */
+    for (int i = 0; origin && i < lmb__presets_count; i++)
+        if (strcmp(lmb__presets[i].name, origin) == 0) {
+            L.preset = 1;
+            snprintf(L.dir, sizeof L.dir, "%s", lmb__presets[i].path);
+        }
+    if (!L.preset && origin && strcmp(origin, "<string>") != 0)
+        snprintf(L.dir, sizeof L.dir, "%s", origin);
+    char *slash = strrchr(L.dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        L.dir[0] = '\0';
 
     const char *text = json;
     if ((unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
@@ -635,45 +757,74 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
 
 /* ---- writing ---- */
 
-/* The LFP's OCV fit as a value: the name alone, or with its provenance as the numbers have it
- * (source "default" where it was not given). */
-static cJSON *ocv_value(const lmb_cell *cell) {
-    const char *name = lmb__lfp_ocv_name((lmb__lfp_ocv_kind)lmb__cell_params(cell)->lfp.ocv);
+/* A function-valued parameter as a value (read_prop's forms), with its provenance as the
+ * numbers have it (source "default" where it was not given); NULL for a constant. */
+static cJSON *prop_value(const lmb_cell *cell, int pi) {
+    const lmb_prop *v;
     const char *source, *fitted;
     int is_default;
-    lmb__cell_ocv_provenance(cell, &source, &fitted, &is_default);
-    if (!name)
+    lmb__cell_prop_info(cell, pi, &v, &source, &fitted, &is_default);
+    if (!v || v->kind == LMB_PROP_CONSTANT)
         return NULL;
-    if (!is_default && !source[0] && !fitted[0])
+    const char *name =
+        v->kind == LMB_PROP_NAMED ? lmb__prop_named_name(lmb__prop_id_at(pi), v->named) : NULL;
+    if (v->kind == LMB_PROP_NAMED && !name)
+        return NULL;
+    if (name && !is_default && !source[0] && !fitted[0])
         return cJSON_CreateString(name);
-    cJSON *v = cJSON_CreateObject();
-    int ok = v && cJSON_AddStringToObject(v, "value", name);
+    cJSON *o = cJSON_CreateObject();
+    int ok = o != NULL;
+    if (ok && name)
+        ok = cJSON_AddStringToObject(o, "value", name) != NULL;
+    if (ok && !name) {
+        ok = v->table && cJSON_AddStringToObject(o, "table", v->table->origin) &&
+             cJSON_AddStringToObject(o, "interpolation", lmb__interp_name((lmb__interp)v->interp));
+    }
     if (ok && (is_default || source[0]))
-        ok = cJSON_AddStringToObject(v, "source", is_default ? "default" : source) != NULL;
+        ok = cJSON_AddStringToObject(o, "source", is_default ? "default" : source) != NULL;
     if (ok && fitted[0])
-        ok = cJSON_AddStringToObject(v, "fitted_to", fitted) != NULL;
+        ok = cJSON_AddStringToObject(o, "fitted_to", fitted) != NULL;
     if (!ok) {
-        cJSON_Delete(v);
+        cJSON_Delete(o);
         return NULL;
     }
-    return v;
+    return o;
+}
+
+/* Adds the cell's function-valued parameters to root (their sections created as needed). 0 if
+ * out of memory. */
+static cJSON *section_at(const lmb_cell *cell, cJSON *root, const char *path);
+static int add_props(const lmb_cell *cell, cJSON *root) {
+    for (int pi = 0; pi < lmb__prop_count(); pi++) {
+        if (!lmb__prop_in_type(cell, pi))
+            continue;
+        const lmb_prop *v;
+        lmb__cell_prop_info(cell, pi, &v, NULL, NULL, NULL);
+        if (!v || v->kind == LMB_PROP_CONSTANT)
+            continue;
+        char path[KEY_MAX];
+        snprintf(path, sizeof path, "%s", lmb__prop_key(pi));
+        char *dot = strrchr(path, '.');
+        if (!dot)
+            continue;
+        *dot = '\0';
+        cJSON *sec = section_at(cell, root, path);
+        cJSON *o = sec ? prop_value(cell, pi) : NULL;
+        if (!o || !cJSON_AddItemToObject(sec, dot + 1, o)) {
+            cJSON_Delete(o);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* Starts a new top-level section: an electrode with its kind (the positive electrode of a
- * li-cu cell is the Cu), the LFP with its OCV fit. 0 if out of memory. */
+ * li-cu cell is the Cu). 0 if out of memory. */
 static int section_start(const lmb_cell *cell, const char *name, cJSON *sec) {
     const lmb_params *p = lmb__cell_params(cell);
     if (strcmp(name, "negative") == 0 || strcmp(name, "positive") == 0) {
         int cu = p->type == LMB_CELL_LI_CU && strcmp(name, "positive") == 0;
         return cJSON_AddStringToObject(sec, "kind", cu ? "cu" : "li-metal") != NULL;
-    }
-    if (strcmp(name, "lfp") == 0) {
-        cJSON *v = ocv_value(cell);
-        if (v && !cJSON_AddItemToObject(sec, "ocv", v)) {
-            cJSON_Delete(v);
-            return 0;
-        }
-        return v != NULL;
     }
     return 1;
 }
@@ -743,6 +894,8 @@ lmb_status lmb_cell_to_json(lmb_ctx *ctx, const lmb_cell *cell, char **out) {
         if (ok && info.fitted_to[0])
             ok = cJSON_AddStringToObject(v, "fitted_to", info.fitted_to) != NULL;
     }
+    if (ok)
+        ok = add_props(cell, root);
     char *text = ok ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text)

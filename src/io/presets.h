@@ -20,4 +20,9 @@ extern const int lmb__presets_count;
 extern const lmb__preset lmb__protocol_files[];
 extern const int lmb__protocol_files_count;
 
+/* Data files of the presets (CSV files under presets/, e.g. an OCV table a preset reads), by path
+ * ("presets/li-li:..." keys are unused): a preset's table path resolves among these. */
+extern const lmb__preset lmb__preset_tables[];
+extern const int lmb__preset_tables_count;
+
 #endif

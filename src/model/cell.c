@@ -31,6 +31,8 @@
 #include "core/ctx_internal.h"
 #include "model/cell_internal.h"
 #include "model/lfp_ocv.h"
+#include "model/matprop.h"
+#include "model/table.h"
 
 #include <gsl/gsl_cdf.h>
 
@@ -46,6 +48,7 @@
 #define G_CELL LMB__GROUP_CELL
 #define G_COAT LMB__GROUP_COATING
 #define G_LFP  LMB__GROUP_LFP
+#define G_POR  LMB__GROUP_POROUS
 
 #define ROW(key, unit, dim, field, is_int, lo, hi, lo_open, hi_open, def, scope, group, desc)      \
     {                                                                                              \
@@ -280,6 +283,52 @@ static const lmb__param_row k_rows[] = {
         "particle-size classes: equal volumes at the quantiles (j + 0.5)/n of the distribution"),
     ROW("lfp.shells", "1", LMB_DIM_NONE, lfp.shells, 1, 1.0, 50.0, CLOSED, CLOSED, 6.0,
         LMB__SCOPE_CELL, G_LFP, "finite volumes in r across each particle"),
+    /* the porous intercalation positive of a li-porous cell (params.h, lfp.c): the same fields
+     * as lfp.*, given by thickness and volume fractions; defaults are the LiCoO2 electrode of the
+     * DUALFOIL reference case (docs/reference-case.md) */
+    ROW("porous.thickness", "um", LMB_DIM_LENGTH, lfp.given_thickness_m, 0, 0.0, 1e4, OPEN, CLOSED,
+        100.0, LMB__SCOPE_CELL, G_POR, "thickness of the porous positive electrode"),
+    ROW("porous.porosity", "1", LMB_DIM_NONE, lfp.porosity, 0, 0.0, 1.0, OPEN, OPEN, 0.3,
+        LMB__SCOPE_CELL, G_POR, "electrolyte volume fraction of the electrode"),
+    ROW("porous.active_fraction", "1", LMB_DIM_NONE, lfp.active_volume_fraction, 0, 0.0, 1.0, OPEN,
+        OPEN, 0.5, LMB__SCOPE_CELL, G_POR,
+        "active-material volume fraction (the rest of the solid, 1 - porosity - this, is an inert "
+        "conducting filler)"),
+    ROW("porous.bruggeman", "1", LMB_DIM_NONE, lfp.bruggeman, 0, 0.0, 10.0, CLOSED, CLOSED, 0.5,
+        LMB__SCOPE_CELL, G_POR,
+        "tortuosity exponent b: kappa_eff = kappa eps^(1+b), D_eff = D eps^(1+b) in the pores, "
+        "sigma_eff = sigma (1-eps)^(1+b) in the solid; 0.5 is Bruggeman's eps^1.5"),
+    ROW("porous.cells", "1", LMB_DIM_NONE, lfp.cells, 1, 1.0, 2000.0, CLOSED, CLOSED, 20.0,
+        LMB__SCOPE_CELL, G_POR, "finite volumes across the electrode"),
+    ROW("porous.max_concentration", "mol/m3", LMB_DIM_CONCENTRATION, lfp.c_max_mol_m3, 0, 0.0, 1e6,
+        OPEN, CLOSED, 51217.9, LMB__SCOPE_CELL, G_POR,
+        "Li sites per volume of the active material (stoichiometry 1), c_max"),
+    ROW("porous.initial_stoichiometry", "1", LMB_DIM_NONE, lfp.initial_x, 0, 0.0, 1.0, OPEN, OPEN,
+        0.5, LMB__SCOPE_CELL, G_POR, "Li fraction c_s / c_max of the active material at the start"),
+    ROW("porous.diffusivity", "cm2/s", LMB_DIM_DIFFUSIVITY, lfp.D_s_m2_s, 0, 0.0, 1e-3, OPEN,
+        CLOSED, 1e-9, LMB__SCOPE_CELL, G_POR, "Li diffusivity in the particles"),
+    ROW("porous.rate_constant", "m2.5/mol0.5/s", LMB_DIM_INSERTION_RATE, lfp.rate_constant, 0, 0.0,
+        1e3, OPEN, CLOSED, 3e-11, LMB__SCOPE_CELL, G_POR,
+        "rate constant k of the exchange current i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 "
+        "(c_e, c_s in mol/m3; Butler-Volmer, alpha = 0.5)"),
+    ROW("porous.double_layer", "uF/cm2", LMB_DIM_AREAL_CAPACITANCE, lfp.cdl_F_m2, 0, 0.01, 1e5,
+        CLOSED, CLOSED, 10.0, LMB__SCOPE_CELL, G_POR,
+        "double-layer capacitance per particle surface"),
+    ROW("porous.conductivity", "S/m", LMB_DIM_CONDUCTIVITY, lfp.sigma_S_m, 0, 0.0, 1e6, OPEN,
+        CLOSED, 10.0, LMB__SCOPE_CELL, G_POR,
+        "electronic conductivity of the solid (active material and filler), before the "
+        "(1-eps)^(1+b) factor"),
+    ROW("porous.radius", "um", LMB_DIM_LENGTH, lfp.radius_m, 0, 0.0, 1e5, OPEN, CLOSED, 10.0,
+        LMB__SCOPE_CELL, G_POR,
+        "median particle radius by volume (the classes hold equal volumes)"),
+    ROW("porous.size_spread", "1", LMB_DIM_NONE, lfp.size_spread, 0, 0.0, 2.0, CLOSED, CLOSED, 0.0,
+        LMB__SCOPE_CELL, G_POR,
+        "standard deviation of ln R of the log-normal particle sizes (0 = one size)"),
+    ROW("porous.size_classes", "1", LMB_DIM_NONE, lfp.size_classes, 1, 1.0, 8.0, CLOSED, CLOSED,
+        1.0, LMB__SCOPE_CELL, G_POR,
+        "particle-size classes: equal volumes at the quantiles (j + 0.5)/n of the distribution"),
+    ROW("porous.shells", "1", LMB_DIM_NONE, lfp.shells, 1, 1.0, 50.0, CLOSED, CLOSED, 10.0,
+        LMB__SCOPE_CELL, G_POR, "finite volumes in r across each particle"),
     ROW("numerics.rtol", "1", LMB_DIM_NONE, num.rtol, 0, 0.0, 1e-2, OPEN, CLOSED, 1e-6,
         LMB__SCOPE_CELL, G_CELL, "relative tolerance of the DAE solver"),
     ROW("numerics.atol_concentration", "mol/m3", LMB_DIM_CONCENTRATION, num.atol_c, 0, 0.0, 10.0,
@@ -313,12 +362,60 @@ typedef struct lmb__prov {
     int given;       /* LMB__GIVEN_* */
 } lmb__prov;
 
+/*
+ * Function-valued parameters (lmb_prop, matprop.h): a property that may be a named correlation
+ * or a table instead of its number. The electrolyte's keep their numeric row (the constant);
+ * "electrolyte.conductivity": "capiglia1999" or {"table": ...} replaces it, a number restores
+ * it. The OCV is always a name or a table; lfp.ocv and porous.ocv are one field.
+ */
+typedef struct lmb__prop_row {
+    const char *key;
+    lmb__prop_id id;
+    size_t offset; /* of the lmb_prop in lmb_params */
+    int group;
+} lmb__prop_row;
+
+static const lmb__prop_row k_props[] = {
+    {"electrolyte.conductivity", LMB__PROP_KAPPA, offsetof(lmb_params, electrolyte.kappa_fn),
+     G_CELL},
+    {"electrolyte.diffusivity", LMB__PROP_D, offsetof(lmb_params, electrolyte.D_fn), G_CELL},
+    {"electrolyte.transference_number", LMB__PROP_TPLUS, offsetof(lmb_params, electrolyte.tplus_fn),
+     G_CELL},
+    {"electrolyte.thermodynamic_factor", LMB__PROP_TDF, offsetof(lmb_params, electrolyte.tdf_fn),
+     G_CELL},
+    {"lfp.ocv", LMB__PROP_OCV, offsetof(lmb_params, lfp.ocv_fn), G_LFP},
+    {"porous.ocv", LMB__PROP_OCV, offsetof(lmb_params, lfp.ocv_fn), G_POR},
+};
+
+#define N_PROPS ((int)(sizeof k_props / sizeof k_props[0]))
+
 struct lmb_cell {
     lmb_params p;
-    char *origin;           /* file path or preset name */
-    lmb__prov prov[N_ROWS]; /* by schema row; unused for "electrodes" rows */
-    lmb__prov ocv_prov;     /* of p.lfp.ocv, a name rather than a row */
+    char *origin;                    /* file path or preset name */
+    lmb__prov prov[N_ROWS];          /* by schema row; unused for "electrodes" rows */
+    lmb__prov prop_prov[N_PROPS];    /* of the function-valued parameters */
+    lmb__table *prop_table[N_PROPS]; /* their tables (NULL unless TABLE); p points at them */
 };
+
+static lmb_prop *prop_field(lmb_params *p, int i) {
+    return (lmb_prop *)(void *)((char *)p + k_props[i].offset);
+}
+
+static const lmb_prop *prop_field_c(const lmb_params *p, int i) {
+    return (const lmb_prop *)(const void *)((const char *)p + k_props[i].offset);
+}
+
+/* Frees property i's table (the parameter pointing at it is the caller's to reset). */
+static void prop_table_drop(lmb_cell *cell, int i) {
+    if (cell->prop_table[i]) {
+        lmb_prop *f = prop_field(&cell->p, i);
+        if (f->table == cell->prop_table[i])
+            f->table = NULL;
+        lmb__table_free(cell->prop_table[i]);
+        free(cell->prop_table[i]);
+        cell->prop_table[i] = NULL;
+    }
+}
 
 /* ---- small helpers ---- */
 
@@ -449,7 +546,7 @@ static int row_targets(const lmb_params *p, int row, int *t) {
         return 1;
     }
     t[0] = side_row(row, 0);
-    if (p->type == LMB_CELL_LI_LFP)
+    if (lmb__type_porous(p->type))
         return 1;
     t[1] = side_row(row, 1);
     return 2;
@@ -674,13 +771,19 @@ static const lmb_layer_params *coating_of_c(const lmb_params *p, const lmb__para
     return r->scope == LMB__SCOPE_POS ? &p->pos.coating : &p->neg.coating;
 }
 
-/* Whether the cell type has the part a row describes: a li-lfp cell has no positive Li
- * electrode, and only a li-lfp cell has an LFP electrode. */
+/* Whether the cell type has the part a row describes: a li-lfp or li-porous cell has no
+ * positive Li electrode, only a li-lfp cell has an LFP electrode, only a li-porous cell a
+ * "porous" one. */
+static int group_in_type(const lmb_params *p, int group, lmb__scope scope) {
+    if (group == LMB__GROUP_LFP)
+        return p->type == LMB_CELL_LI_LFP;
+    if (group == LMB__GROUP_POROUS)
+        return p->type == LMB_CELL_LI_POROUS;
+    return !(lmb__type_porous(p->type) && scope == LMB__SCOPE_POS);
+}
+
 static int row_in_type(const lmb_params *p, const lmb__param_row *r) {
-    int lfp_cell = p->type == LMB_CELL_LI_LFP;
-    if (r->group == LMB__GROUP_LFP)
-        return lfp_cell;
-    return !(lfp_cell && r->scope == LMB__SCOPE_POS);
+    return group_in_type(p, r->group, r->scope);
 }
 
 /* A resolved parameter of this cell: not an "electrodes" shorthand, of a part its type has, and
@@ -688,7 +791,28 @@ static int row_in_type(const lmb_params *p, const lmb__param_row *r) {
 static int row_active(const lmb_params *p, const lmb__param_row *r) {
     if (r->scope == LMB__SCOPE_ELECTRODES || !row_in_type(p, r))
         return 0;
+    /* a constant replaced by a correlation or a table is no parameter */
+    int pi = r->group == LMB__GROUP_CELL && strncmp(r->key, "electrolyte.", 12) == 0
+                 ? lmb__prop_index(r->key)
+                 : -1;
+    if (pi >= 0 && prop_field_c(p, pi)->kind != LMB_PROP_CONSTANT)
+        return 0;
     return r->group != LMB__GROUP_COATING || coating_of_c(p, r)->present;
+}
+
+static lmb_status fail_not_in_type(lmb_ctx *ctx, const lmb_params *p, int group,
+                                   const char *shown_key) {
+    if (group == LMB__GROUP_LFP)
+        LMB__FAIL(ctx, LMB_EKEY, "%s: only a li-lfp cell has an LFP electrode (this cell is %s)",
+                  shown_key, lmb__cell_type_name(p->type));
+    if (group == LMB__GROUP_POROUS)
+        LMB__FAIL(ctx, LMB_EKEY,
+                  "%s: only a li-porous cell has a 'porous' electrode (this cell is %s)", shown_key,
+                  lmb__cell_type_name(p->type));
+    LMB__FAIL(ctx, LMB_EKEY,
+              "%s: a %s cell has no positive Li electrode (its positive electrode is %s.*)",
+              shown_key, lmb__cell_type_name(p->type),
+              p->type == LMB_CELL_LI_LFP ? "lfp" : "porous");
 }
 
 /* Fails (LMB_EKEY) for a row of a part that the cell's type does not have. */
@@ -696,12 +820,7 @@ static lmb_status check_in_type(lmb_ctx *ctx, const lmb_params *p, const lmb__pa
                                 const char *shown_key) {
     if (row_in_type(p, r))
         return LMB_OK;
-    if (r->group == LMB__GROUP_LFP)
-        LMB__FAIL(ctx, LMB_EKEY, "%s: only a li-lfp cell has an LFP electrode (this cell is %s)",
-                  shown_key, lmb__cell_type_name(p->type));
-    LMB__FAIL(ctx, LMB_EKEY,
-              "%s: a li-lfp cell has no positive Li electrode (its positive electrode is lfp.*)",
-              shown_key);
+    return fail_not_in_type(ctx, p, r->group, shown_key);
 }
 
 static void prov_clear(lmb__prov *pv) {
@@ -748,13 +867,105 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
             if (cell->prov[t[k]].given == level)
                 LMB__FAIL(ctx, LMB_EKEY, "duplicate key '%s': %s is already given", shown_key,
                           r->key);
+    int pi = lmb__prop_index(r->key);
+    if (pi >= 0 && reject_duplicate && cell->prop_prov[pi].given == level)
+        LMB__FAIL(ctx, LMB_EKEY, "duplicate key '%s': %s is already given as %s", shown_key, r->key,
+                  "a correlation or a table");
     double si = lmb_unit_to_si(unit, value);
     for (int k = 0; k < nt; k++) {
         if ((st = prov_set(ctx, &cell->prov[t[k]], source, fitted_to, level)) != LMB_OK)
             return st;
         write_field(&cell->p, &k_rows[t[k]], si);
     }
+    if (pi >= 0) { /* a number replaces a correlation or a table */
+        prop_table_drop(cell, pi);
+        *prop_field(&cell->p, pi) = (lmb_prop){0};
+        prov_clear(&cell->prop_prov[pi]);
+    }
     return LMB_OK;
+}
+
+/* ---- function-valued parameters ---- */
+
+int lmb__prop_count(void) {
+    return N_PROPS;
+}
+
+int lmb__prop_index(const char *key) {
+    for (int i = 0; key && i < N_PROPS; i++)
+        if (strcmp(k_props[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+const char *lmb__prop_key(int i) {
+    return i >= 0 && i < N_PROPS ? k_props[i].key : NULL;
+}
+
+lmb__prop_id lmb__prop_id_at(int i) {
+    return i >= 0 && i < N_PROPS ? k_props[i].id : LMB__PROP_COUNT;
+}
+
+int lmb__prop_in_type(const lmb_cell *cell, int i) {
+    return cell && i >= 0 && i < N_PROPS &&
+           group_in_type(&cell->p, k_props[i].group, LMB__SCOPE_CELL);
+}
+
+lmb_status lmb__cell_assign_prop(lmb_ctx *ctx, lmb_cell *cell, int i, const lmb_prop *value,
+                                 lmb__table *table, const char *shown_key, const char *source,
+                                 const char *fitted_to, int level, int reject_duplicate) {
+    if (!cell || i < 0 || i >= N_PROPS || !value)
+        LMB__FAIL(ctx, LMB_EINVAL, "lmb__cell_assign_prop: bad argument");
+    const lmb__prop_row *pr = &k_props[i];
+    if (!shown_key)
+        shown_key = pr->key;
+    if (!group_in_type(&cell->p, pr->group, LMB__SCOPE_CELL))
+        return fail_not_in_type(ctx, &cell->p, pr->group, shown_key);
+    if (value->kind == LMB_PROP_TABLE
+            ? !table
+            : value->kind != LMB_PROP_NAMED || !lmb__prop_named_name(pr->id, value->named))
+        LMB__FAIL(ctx, LMB_EINVAL, "%s: not a known correlation or a table", shown_key);
+    int num = lmb__schema_index(pr->key);
+    if (reject_duplicate &&
+        (cell->prop_prov[i].given == level || (num >= 0 && cell->prov[num].given == level)))
+        LMB__FAIL(ctx, LMB_EKEY, "duplicate key '%s': %s is already given", shown_key, pr->key);
+    lmb_status st = prov_set(ctx, &cell->prop_prov[i], source, fitted_to, level);
+    if (st != LMB_OK)
+        return st;
+    prop_table_drop(cell, i);
+    lmb_prop *f = prop_field(&cell->p, i);
+    *f = *value;
+    f->table = NULL;
+    if (value->kind == LMB_PROP_TABLE) {
+        cell->prop_table[i] = malloc(sizeof *cell->prop_table[i]);
+        if (!cell->prop_table[i])
+            LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the table of %s", shown_key);
+        *cell->prop_table[i] = *table; /* moved in */
+        memset(table, 0, sizeof *table);
+        f->table = cell->prop_table[i];
+    }
+    /* the two spellings of the OCV are one field: one table, one provenance */
+    for (int j = 0; j < N_PROPS; j++)
+        if (j != i && k_props[j].offset == pr->offset) {
+            prop_table_drop(cell, j);
+            prov_clear(&cell->prop_prov[j]);
+        }
+    if (pr->id == LMB__PROP_OCV && value->kind == LMB_PROP_NAMED)
+        cell->p.lfp.ocv = value->named;
+    return LMB_OK;
+}
+
+void lmb__cell_prop_info(const lmb_cell *cell, int i, const lmb_prop **value, const char **source,
+                         const char **fitted_to, int *is_default) {
+    const lmb__prov *pv = cell && i >= 0 && i < N_PROPS ? &cell->prop_prov[i] : NULL;
+    if (value)
+        *value = pv ? prop_field_c(&cell->p, i) : NULL;
+    if (source)
+        *source = pv && pv->source ? pv->source : "";
+    if (fitted_to)
+        *fitted_to = pv && pv->fitted_to ? pv->fitted_to : "";
+    if (is_default)
+        *is_default = !pv || pv->given == LMB__GIVEN_NONE;
 }
 
 /* ---- the parameter set ---- */
@@ -765,8 +976,8 @@ void lmb__params_defaults(lmb_params *p) {
     memset(p, 0, sizeof *p);
     for (int i = 0; i < N_ROWS; i++) {
         const lmb__param_row *r = &k_rows[i];
-        if (r->scope == LMB__SCOPE_ELECTRODES)
-            continue;
+        if (r->scope == LMB__SCOPE_ELECTRODES || r->group == LMB__GROUP_POROUS)
+            continue; /* (porous.* share lfp.*'s fields: lmb__params_set_type) */
         write_field(p, r, isnan(r->def) ? 0.0 : lmb_unit_to_si(row_unit(r), r->def));
     }
     p->type = LMB_CELL_LI_LI;
@@ -774,6 +985,7 @@ void lmb__params_defaults(lmb_params *p) {
     p->neg.coating.present = 0;
     p->pos.coating.present = 0;
     p->lfp.ocv = LMB_LFP_OCV_SAFARI2011;
+    p->lfp.ocv_fn = (lmb_prop){.kind = LMB_PROP_NAMED, .named = p->lfp.ocv};
 }
 
 const char *lmb__cell_type_name(lmb_cell_type type) {
@@ -784,8 +996,23 @@ const char *lmb__cell_type_name(lmb_cell_type type) {
         return "li-cu";
     case LMB_CELL_LI_LFP:
         return "li-lfp";
+    case LMB_CELL_LI_POROUS:
+        return "li-porous";
     }
     return NULL;
+}
+
+void lmb__params_set_type(lmb_params *p, lmb_cell_type type) {
+    p->type = type;
+    /* the porous electrode's fields take the defaults of the type's section */
+    int group = type == LMB_CELL_LI_POROUS ? LMB__GROUP_POROUS : LMB__GROUP_LFP;
+    for (int i = 0; i < N_ROWS; i++)
+        if ((int)k_rows[i].group == group && !isnan(k_rows[i].def))
+            write_field(p, &k_rows[i], lmb_unit_to_si(row_unit(&k_rows[i]), k_rows[i].def));
+    p->lfp.accessible_fraction = 1.0;
+    p->lfp.rate_constant = type == LMB_CELL_LI_POROUS ? p->lfp.rate_constant : 0.0;
+    p->lfp.ocv = type == LMB_CELL_LI_POROUS ? LMB_LFP_OCV_DUALFOIL1998 : LMB_LFP_OCV_SAFARI2011;
+    p->lfp.ocv_fn = (lmb_prop){.kind = LMB_PROP_NAMED, .named = p->lfp.ocv};
 }
 
 double lmb__layer_tortuosity(const lmb_layer_params *l) {
@@ -831,7 +1058,7 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
                   "N_M*eps = %g < 1 (N_M must be 0, to use Bruggeman, or >= 1/eps = %g)",
                   nm, ep, s->macmullin * s->porosity, 1.0 / s->porosity);
     }
-    if (p->type == LMB_CELL_LI_LFP)
+    if (lmb__type_porous(p->type))
         p->pos.coating.present = 0; /* no positive Li electrode, so no coating on it */
     for (int side = 0; side < 2; side++) {
         lmb_layer_params *c = side == 0 ? &p->neg.coating : &p->pos.coating;
@@ -874,6 +1101,20 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
                       "(must be > 0 um and <= %g um)",
                       t * 1e6, MAX_THICKNESS_M * 1e6);
         l->thickness_m = t;
+        l->active_volume_fraction = l->loading_kg_m2 / l->density_kg_m3 / t;
+    } else if (p->type == LMB_CELL_LI_POROUS) {
+        if (l->porosity + l->active_volume_fraction > 1.0 + BOUND_SLACK) {
+            char es[40], as[40];
+            lmb__fmt_num(es, sizeof es, l->porosity);
+            lmb__fmt_num(as, sizeof as, l->active_volume_fraction);
+            LMB__FAIL(ctx, LMB_ERANGE,
+                      "porous.porosity = %s and porous.active_fraction = %s add up to %g > 1 (the "
+                      "inert filler is the rest of the volume)",
+                      es, as, l->porosity + l->active_volume_fraction);
+        }
+        l->thickness_m = l->given_thickness_m;
+        l->accessible_fraction = 1.0;
+        l->rate_constant = fmax(l->rate_constant, 0.0);
     }
     /* the electrolyte must at least fill the pores it starts in */
     double pores =
@@ -915,7 +1156,10 @@ void lmb_cell_free(lmb_cell *cell) {
         return;
     for (int i = 0; i < N_ROWS; i++)
         prov_clear(&cell->prov[i]);
-    prov_clear(&cell->ocv_prov);
+    for (int i = 0; i < N_PROPS; i++) {
+        prov_clear(&cell->prop_prov[i]);
+        prop_table_drop(cell, i);
+    }
     free(cell->origin);
     free(cell);
 }
@@ -934,9 +1178,21 @@ lmb_status lmb_cell_copy(lmb_ctx *ctx, const lmb_cell *src, lmb_cell **out) {
         if (st != LMB_OK)
             break;
     }
-    if (st == LMB_OK)
-        st = prov_set(ctx, &c->ocv_prov, src->ocv_prov.source, src->ocv_prov.fitted_to,
-                      src->ocv_prov.given);
+    for (int i = 0; i < N_PROPS && st == LMB_OK; i++) {
+        st = prov_set(ctx, &c->prop_prov[i], src->prop_prov[i].source, src->prop_prov[i].fitted_to,
+                      src->prop_prov[i].given);
+        lmb_prop *pr = prop_field(&c->p, i);
+        if (st == LMB_OK && src->prop_table[i]) {
+            /* the copy's own table, and its parameters pointing at it */
+            c->prop_table[i] = calloc(1, sizeof *c->prop_table[i]);
+            st = c->prop_table[i]
+                     ? lmb__table_copy(ctx, src->prop_table[i], c->prop_table[i])
+                     : lmb__ctx_fail(ctx, LMB_ENOMEM, "out of memory copying the table of %s",
+                                     k_props[i].key);
+            if (st == LMB_OK && pr->table == src->prop_table[i])
+                pr->table = c->prop_table[i];
+        }
+    }
     if (st != LMB_OK) {
         lmb_cell_free(c);
         *out = NULL;
@@ -987,6 +1243,12 @@ lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double va
         if ((st = prov_set(ctx, &cell->prov[t[k]], NULL, NULL, LMB__GIVEN_OWN)) != LMB_OK)
             return st;
     cell->p = tmp;
+    int pi = lmb__prop_index(k_rows[row].key);
+    if (pi >= 0) { /* a number replaces a correlation or a table */
+        prop_table_drop(cell, pi);
+        *prop_field(&cell->p, pi) = (lmb_prop){0};
+        prov_clear(&cell->prop_prov[pi]);
+    }
     return LMB_OK;
 }
 
@@ -1032,28 +1294,18 @@ static void fill_info(const lmb__param_row *r, double si, lmb_param_info *out) {
 
 lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
                                 const char *fitted_to, int level, int reject_duplicate) {
-    if (!cell)
-        LMB__FAIL(ctx, LMB_EINVAL, "lmb__cell_assign_ocv: NULL cell");
-    if (!lmb__lfp_ocv_name((lmb__lfp_ocv_kind)ocv))
-        LMB__FAIL(ctx, LMB_EINVAL, "lfp.ocv: no OCV fit number %d", ocv);
-    if (reject_duplicate && cell->ocv_prov.given == level)
-        LMB__FAIL(ctx, LMB_EKEY, "duplicate key 'lfp.ocv': %s", "lfp.ocv is already given");
-    lmb_status st = prov_set(ctx, &cell->ocv_prov, source, fitted_to, level);
-    if (st != LMB_OK)
-        return st;
-    cell->p.lfp.ocv = ocv;
-    return LMB_OK;
+    lmb_prop v = {.kind = LMB_PROP_NAMED, .named = ocv};
+    int i = cell && cell->p.type == LMB_CELL_LI_POROUS ? lmb__prop_index("porous.ocv")
+                                                       : lmb__prop_index("lfp.ocv");
+    return lmb__cell_assign_prop(ctx, cell, i, &v, NULL, NULL, source, fitted_to, level,
+                                 reject_duplicate);
 }
 
 void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const char **fitted_to,
                               int *is_default) {
-    const lmb__prov *pv = cell ? &cell->ocv_prov : NULL;
-    if (source)
-        *source = pv && pv->source ? pv->source : "";
-    if (fitted_to)
-        *fitted_to = pv && pv->fitted_to ? pv->fitted_to : "";
-    if (is_default)
-        *is_default = !pv || pv->given == LMB__GIVEN_NONE;
+    int i = cell && cell->p.type == LMB_CELL_LI_POROUS ? lmb__prop_index("porous.ocv")
+                                                       : lmb__prop_index("lfp.ocv");
+    lmb__cell_prop_info(cell, i, NULL, source, fitted_to, is_default);
 }
 
 int lmb_cell_param_count(const lmb_cell *cell) {

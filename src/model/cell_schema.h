@@ -23,6 +23,7 @@
 
 #include "lmb/cell.h"
 #include "lmb/units.h"
+#include "model/matprop.h"
 #include "model/params.h"
 
 typedef enum lmb__scope {
@@ -35,7 +36,8 @@ typedef enum lmb__scope {
 typedef enum lmb__group {
     LMB__GROUP_CELL = 0, /* a parameter of every cell (of its electrode, for electrode rows) */
     LMB__GROUP_COATING,  /* of a coating: used only when the electrode has one */
-    LMB__GROUP_LFP       /* of the porous LiFePO4 electrode: used only in a li-lfp cell */
+    LMB__GROUP_LFP,      /* of the porous LiFePO4 electrode: used only in a li-lfp cell */
+    LMB__GROUP_POROUS    /* of the porous electrode of a li-porous cell ("porous.*") */
 } lmb__group;
 
 typedef struct lmb__param_row {
@@ -101,6 +103,29 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
  */
 lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
                                 const char *fitted_to, int level, int reject_duplicate);
+
+/*
+ * Function-valued parameters (cell.c, matprop.h): electrolyte.conductivity, .diffusivity,
+ * .transference_number, .thermodynamic_factor (a correlation or a table instead of the number)
+ * and lfp.ocv / porous.ocv (a named function or a table). Index i in 0 .. lmb__prop_count()-1.
+ */
+int lmb__prop_count(void);
+int lmb__prop_index(const char *key); /* -1 if key is not one */
+const char *lmb__prop_key(int i);
+lmb__prop_id lmb__prop_id_at(int i);
+int lmb__prop_in_type(const lmb_cell *cell, int i); /* 1 if the cell's type has it */
+/*
+ * Writes property i: value->kind NAMED (value->named) or TABLE (table is moved into the cell and
+ * zeroed; value->interp its interpolation). Same checks, levels and statuses as
+ * lmb__cell_assign; a number given at the same level for the same key is a duplicate.
+ */
+lmb_status lmb__cell_assign_prop(lmb_ctx *ctx, lmb_cell *cell, int i, const lmb_prop *value,
+                                 struct lmb__table *table, const char *shown_key,
+                                 const char *source, const char *fitted_to, int level,
+                                 int reject_duplicate);
+/* Its value (pointing into the cell), provenance and whether it was defaulted. */
+void lmb__cell_prop_info(const lmb_cell *cell, int i, const lmb_prop **value, const char **source,
+                         const char **fitted_to, int *is_default);
 
 /* The provenance of the LFP's OCV fit: source and fitted_to ("" if none) and whether it was
  * defaulted. Any output pointer may be NULL. */

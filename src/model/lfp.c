@@ -1,6 +1,8 @@
 /*
- * lfp.c - the porous LiFePO4 positive electrode of a li-lfp cell (PHYSICS.md section 6), the
- * region of cells k0 .. n-1 of the Li-metal cell model (lili.c), in the Newman tradition:
+ * lfp.c - the porous intercalation positive electrode: LiFePO4 in a li-lfp cell (PHYSICS.md
+ * section 6), any material in a li-porous cell (the Doyle-Fuller-Newman electrode of the
+ * reference case, docs/reference-case.md). It is the region of cells k0 .. n-1 of the Li-metal
+ * cell model (lili.c), in the Newman tradition:
  *
  *   electrolyte (lili.c's rows, with the source of this file):
  *     i_{k+1/2} - i_{k-1/2} = h_k sum_j a_j iF_j + h_k a C_dl d(dphi_k)/dt
@@ -13,10 +15,15 @@
  *   kinetics per class j (Butler-Volmer, alpha = 0.5; anodic iF > 0 delithiates):
  *     iF_j = i0 (exp(f eta / 2) - exp(-f eta / 2)),  eta = dphi_k - U(x_s),
  *     i0 = i0_ref (c_k / c_ref)^0.5 (x_s (1 - x_s) / 0.25)^0.5,  x_s = c_s / c_max
+ *   which is i0 = F k c_k^0.5 (c_max - c_s)^0.5 c_s^0.5 with i0_ref = F k c_ref^0.5 c_max / 2: a
+ *   rate constant k (li-porous) is turned into i0_ref once, here
+ *   open-circuit potential U: a named function (lfp_ocv.h) or a table (matprop.h)
  *   solid diffusion (sphere.h): the particle loses iF_j / F per surface area.
  * Particle classes j: equal volumes at the quantiles of a log-normal radius distribution
  * (lmb__lfp_class_radii), a_j = 3 eps_j / R_j with eps_j the class's share of the accessible
- * LFP volume fraction. The inaccessible share of the LFP (isolated particles) takes no part.
+ * active volume fraction. The inaccessible share of the LFP (isolated particles) takes no part;
+ * nor does an inert filler (binder and carbon, li-porous: 1 - porosity - active fraction), which
+ * conducts: the solid conductivity's Bruggeman factor is on the whole solid fraction 1 - eps.
  *
  * The terminal row (lili.c) closes the solid at the collector:
  *   sigma_eff (V - phis_{n-1}) / (h_{n-1}/2) = I - (shunt),
@@ -35,12 +42,13 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define LMB__LFP_X_SLACK 1e-2  /* [1] overshoot of a surface Li fraction that is retried */
 #define LMB__LFP_X_EDGE  1e-12 /* [1] closest approach to x = 0 or 1 in the kinetics */
 
 lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p,
-                                const lmb__mesh *M) {
+                                const lmb__mesh *M, const char *ocv_what) {
     const int k0 = M->n - p->cells;
     R->k0 = k0;
     R->n_cls = p->size_classes;
@@ -51,9 +59,9 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     double radii[LMB__LFP_CLASSES_MAX];
     if (lmb__lfp_class_radii(p, radii) != 0)
         LMB__FAIL(ctx, LMB_ERANGE, "lfp: the particle-size classes could not be formed");
-    /* LFP volume fraction of the electrode, of which the accessible share takes part */
-    double eps_lfp = p->loading_kg_m2 / p->density_kg_m3 / p->thickness_m;
-    double eps_acc = p->accessible_fraction * eps_lfp;
+    /* active volume fraction of the electrode (lmb__params_finish), of which the accessible
+     * share takes part */
+    double eps_acc = p->accessible_fraction * p->active_volume_fraction;
     R->a_tot = 0.0;
     for (int j = 0; j < R->n_cls; j++) {
         lmb_status st = lmb__sphere_mesh_build(ctx, R->n_sh, radii[j], &R->sph[j]);
@@ -67,13 +75,22 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     }
     R->c_max = p->c_max_mol_m3;
     R->D_s = p->D_s_m2_s;
-    R->i0_ref = p->i0_ref_A_m2;
     R->c_ref = p->c_ref_mol_m3;
+    R->i0_ref = p->rate_constant > 0.0
+                    ? LMB_FARADAY * p->rate_constant * sqrt(R->c_ref) * 0.5 * R->c_max
+                    : p->i0_ref_A_m2;
     R->cdl = p->cdl_F_m2;
     /* Bruggeman on the solid fraction as on the pores: sigma (1 - eps) / tau_s with
      * tau_s = (1 - eps)^-b */
     const double sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
-    R->ocv = p->ocv;
+    lmb_prop named = {.kind = LMB_PROP_NAMED, .named = p->ocv};
+    lmb_status ost =
+        lmb__matprop_init(ctx, &R->ocv, LMB__PROP_OCV,
+                          p->ocv_fn.kind == LMB_PROP_TABLE ? &p->ocv_fn : &named, 0.0, ocv_what);
+    if (ost != LMB_OK) {
+        lmb__lfp_region_free(R);
+        return ost;
+    }
     /* solid conductances [S/m2] of the faces to the next cell, and of the last cell's half to
      * the current collector */
     R->g_s = malloc((size_t)p->cells * sizeof(double));
@@ -90,6 +107,8 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
 void lmb__lfp_region_free(lmb__lfp_region *R) {
     for (int j = 0; j < LMB__LFP_CLASSES_MAX; j++)
         lmb__sphere_mesh_free(&R->sph[j]);
+    lmb__matprop_free(&R->ocv);
+    memset(&R->ocv, 0, sizeof R->ocv);
     free(R->g_s);
     R->g_s = NULL;
 }
@@ -101,7 +120,7 @@ double lmb__lfp_collector_current(const lmb__lili *L, const double *y) {
 }
 
 double lmb__lfp_region_ocv(const lmb__lfp_region *R, double x) {
-    return lmb__lfp_ocv((lmb__lfp_ocv_kind)R->ocv, x, NULL);
+    return lmb__matprop_eval(&R->ocv, x, NULL);
 }
 
 int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, double *r) {
@@ -127,7 +146,9 @@ int lmb__lfp_residual(const lmb__lili *L, const double *y, const double *yp, dou
              * of a discharge, where i0 ~ (1 - x)^0.5 vanishes: evaluate at the nearest point
              * inside (converged states stay inside: the voltage limits end the step first) */
             xs = fmin(fmax(xs, LMB__LFP_X_EDGE), 1.0 - LMB__LFP_X_EDGE);
-            double U = lmb__lfp_ocv((lmb__lfp_ocv_kind)R->ocv, xs, NULL);
+            double U = lmb__matprop_eval(&R->ocv, xs, NULL);
+            if (!isfinite(U))
+                return 1; /* outside the OCV table: explain() names it if the step fails */
             double i0 = i0_c * sqrt(4.0 * xs * (1.0 - xs));
             double ex = exp(half_f * (dphi - U));
             r[b] = iF - i0 * (ex - 1.0 / ex);

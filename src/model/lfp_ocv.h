@@ -1,8 +1,10 @@
 /*
- * lfp_ocv.h - open-circuit potential of LiFePO4 and its slope (PHYSICS.md section 6).
+ * lfp_ocv.h - named open-circuit potentials of positive materials and their slopes: two fits
+ * of LiFePO4 (PHYSICS.md section 6) and the LiCoO2 of DUALFOIL (the reference case,
+ * docs/reference-case.md). A measured OCV is a table instead (matprop.h).
  *
- * Two published fits, selected by lmb__lfp_ocv_kind; x is the Li fraction in Li_xFePO4 (x = 1
- * fully lithiated, the discharged positive), U [V] is against Li/Li+:
+ * Selected by lmb__lfp_ocv_kind; x is the Li fraction (stoichiometry) of the host (x = 1 fully
+ * lithiated, the discharged positive), U [V] is against Li/Li+:
  *
  *   LMB__LFP_OCV_PRADA2013, the form used with the parameters of
  *     E. Prada, D. Di Domenico, Y. Creff, J. Bernard, V. Sauvant-Moynot, F. Huet, J. Electrochem.
@@ -25,6 +27,16 @@
  *     double-precision result keeps ~1e-12 V. dU/dx -> 0 as x -> 1 (s^0.3198), after a
  *     minimum of -17.2 V at x = 0.988.
  *
+ *   LMB__LFP_OCV_DUALFOIL1998, LiCoO2 (Li_yCoO2) in the DUALFOIL 5.1 program of M. Doyle,
+ *     T. F. Fuller and J. Newman (University of California, Berkeley; the form PyBaMM ships as
+ *     lico2_ocp_Dualfoil1998), stated valid for 0 < y < 0.99:
+ *       U(y) = 2.16216 + 0.07645 tanh(30.834 - 54.4806 y) + 2.1581 tanh(52.294 - 50.294 y)
+ *              - 0.14169 tanh(11.0923 - 19.8543 y) + 0.2051 tanh(1.4684 - 5.4888 y)
+ *              + 0.2531 tanh((0.56478 - y) / 0.1316) - 0.02167 tanh((y - 0.525) / 0.006)
+ *     and dU/dy term by term, d tanh(u)/du = 1 - tanh(u)^2. Finite for every y; beyond 0.99 it
+ *     is the fit's extrapolation, as DUALFOIL evaluates it (a discharge to 3.8 V at low rate
+ *     ends at y ~ 0.993).
+ *
  * Domain: 0 <= x <= 1. Outside it Prada's form is evaluated as written (finite), while
  * Safari's s^p is undefined for x > 1 and the result is NaN. A residual that can send x out of
  * [0, 1] checks it first and returns > 0 so that the solver retries with a smaller step.
@@ -39,9 +51,10 @@
 typedef enum lmb__lfp_ocv_kind {
     LMB__LFP_OCV_PRADA2013 = 0,
     LMB__LFP_OCV_SAFARI2011 = 1,
+    LMB__LFP_OCV_DUALFOIL1998 = 2,
 } lmb__lfp_ocv_kind;
 
-#define LMB__LFP_OCV_COUNT 2
+#define LMB__LFP_OCV_COUNT 3
 
 /* Prada et al. 2013 form: U [V] and dU/dx [V] at Li fraction x. */
 static inline double lmb__lfp_ocv_prada2013(double x, double *dUdx) {
@@ -64,6 +77,23 @@ static inline double lmb__lfp_ocv_safari2011(double x, double *dUdx) {
     return 3.4323 - a1 * e1 - a2 * e2 + a3 * e3;
 }
 
+/* DUALFOIL's LiCoO2: U [V] and dU/dy [V] at stoichiometry y. */
+static inline double lmb__ocv_licoo2_dualfoil1998(double y, double *dUdy) {
+    /* U = U0 + sum_k A_k tanh(a_k + b_k y) */
+    static const double A[6] = {0.07645, 2.1581, -0.14169, 0.2051, 0.2531, -0.02167};
+    static const double a[6] = {30.834, 52.294, 11.0923, 1.4684, 0.56478 / 0.1316, -0.525 / 0.006};
+    static const double b[6] = {-54.4806, -50.294, -19.8543, -5.4888, -1.0 / 0.1316, 1.0 / 0.006};
+    double U = 2.16216, dU = 0.0;
+    for (int k = 0; k < 6; k++) {
+        double t = tanh(a[k] + b[k] * y);
+        U += A[k] * t;
+        dU += A[k] * b[k] * (1.0 - t * t);
+    }
+    if (dUdy)
+        *dUdy = dU;
+    return U;
+}
+
 /*
  * Open-circuit potential U [V] of the chosen fit at Li fraction x in [0, 1]; its slope dU/dx [V]
  * goes to *dUdx unless dUdx is NULL. An unknown kind gives NaN (and a NaN slope).
@@ -74,19 +104,24 @@ static inline double lmb__lfp_ocv(lmb__lfp_ocv_kind kind, double x, double *dUdx
         return lmb__lfp_ocv_prada2013(x, dUdx);
     case LMB__LFP_OCV_SAFARI2011:
         return lmb__lfp_ocv_safari2011(x, dUdx);
+    case LMB__LFP_OCV_DUALFOIL1998:
+        return lmb__ocv_licoo2_dualfoil1998(x, dUdx);
     }
     if (dUdx)
         *dUdx = NAN;
     return NAN;
 }
 
-/* Name of a fit as parameter files spell it ("prada2013", "safari2011"); NULL if unknown. */
+/* Name of a fit as parameter files spell it ("prada2013", "safari2011", "dualfoil1998");
+ * NULL if unknown. */
 static inline const char *lmb__lfp_ocv_name(lmb__lfp_ocv_kind kind) {
     switch (kind) {
     case LMB__LFP_OCV_PRADA2013:
         return "prada2013";
     case LMB__LFP_OCV_SAFARI2011:
         return "safari2011";
+    case LMB__LFP_OCV_DUALFOIL1998:
+        return "dualfoil1998";
     }
     return NULL;
 }

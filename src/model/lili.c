@@ -412,30 +412,58 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     return 0;
 }
 
+/* Whether the particle surface has reached the end of a tabulated OCV (within 1e-4 of its
+ * range: the solver cannot step past it, the residual being undefined there); the sentence
+ * into buf. */
+static int table_end(const lmb__matprop *ocv, double lo, double hi, char *buf, size_t n) {
+    if (ocv->kind != LMB_PROP_TABLE)
+        return 0;
+    double near = 1e-4 * (ocv->spline.x_hi - ocv->spline.x_lo);
+    double x = hi > ocv->spline.x_hi - near ? hi : lo < ocv->spline.x_lo + near ? lo : NAN;
+    if (isnan(x))
+        return 0;
+    snprintf(buf, n,
+             "the particle surface reached stoichiometry %.5f, the end of the %s table '%s' "
+             "(it covers %g to %g): extend the table, or end the step at a voltage before it",
+             x, ocv->what, ocv->table ? ocv->table->origin : "?", ocv->spline.x_lo,
+             ocv->spline.x_hi);
+    return 1;
+}
+
 /* Why a step may have failed: the LFP particles full (discharged) or empty (charged) at their
  * surface, where the exchange current vanishes, a current the protocol did not limit. */
 static void explain(const lmb__model *m, const double *y, char *buf, size_t n) {
     const lmb__lili *L = lmb__lili_of(m);
     buf[0] = '\0';
-    if (!L->has_lfp)
+    /* a table of the electrolyte left at some concentration (the cells' and the surfaces') */
+    for (int k = 0; k < L->mesh.n && !buf[0]; k++)
+        lmb__electrolyte_range_text(&L->el, y[L->ic[k]], buf, n);
+    for (int s = 0; s < 2 && !buf[0]; s++)
+        if (s == LMB_SIDE_NEG || !L->has_lfp)
+            lmb__electrolyte_range_text(&L->el, lmb__lili_surface_c(L, y, s), buf, n);
+    if (buf[0] || !L->has_lfp)
         return;
     double lo, hi;
     lmb__lfp_surface_range(L, y, &lo, &hi);
+    const char *what = L->lfp.ocv.what[0] == 'l' ? "LFP particles" : "particles";
+    if (table_end(&L->lfp.ocv, lo, hi, buf, n))
+        return;
     if (hi > 0.995)
         snprintf(buf, n,
-                 "the LFP particles are full at their surface (x = %.4f): the cell is "
+                 "the %s are full at their surface (x = %.4f): the cell is "
                  "discharged; end discharges at a voltage (e.g. 'or until 2.5 V')",
-                 hi);
+                 what, hi);
     else if (lo < 0.005)
         snprintf(buf, n,
-                 "the LFP particles are empty at their surface (x = %.4f): the cell is charged; "
+                 "the %s are empty at their surface (x = %.4f): the cell is charged; "
                  "end charges at a voltage (e.g. 'or until 3.6 V')",
-                 lo);
+                 what, lo);
 }
 
 static void destroy(lmb__model *m) {
     lili_model *lm = (lili_model *)m;
     lmb__mesh_free(&lm->L.mesh);
+    lmb__electrolyte_free(&lm->L.el);
     lmb__lfp_region_free(&lm->L.lfp);
     free(lm->L.ic);
     free(lm->L.a);
@@ -520,7 +548,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     m->max_step_s = p->num.max_step_s;
 
     /* a li-lfp cell: the porous LFP electrode takes the place of the positive coating */
-    L->has_lfp = p->type == LMB_CELL_LI_LFP;
+    L->has_lfp = lmb__type_porous(p->type);
     lmb_layer_params lfp_layer = {0};
     if (L->has_lfp) {
         lfp_layer.present = 1;
@@ -532,24 +560,27 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     const lmb_layer_params *layers[3] = {&p->neg.coating, &p->separator,
                                          L->has_lfp ? &lfp_layer : &p->pos.coating};
     const char *names[3] = {"negative coating", "separator",
-                            L->has_lfp ? "LFP electrode" : "positive coating"};
+                            p->type == LMB_CELL_LI_LFP      ? "LFP electrode"
+                            : p->type == LMB_CELL_LI_POROUS ? "porous electrode"
+                                                            : "positive coating"};
     lmb_status st = lmb__mesh_build(ctx, layers, names, 3, p->num.mesh_ratio, &L->mesh);
     if (st != LMB_OK) {
         free(lm);
         return st;
     }
-    L->el.c0 = p->electrolyte.c0_mol_m3;
-    L->el.kappa = p->electrolyte.kappa_S_m;
-    L->el.D = p->electrolyte.D_m2_s;
-    L->el.tplus = p->electrolyte.t_plus;
-    L->el.tdf = p->electrolyte.tdf;
-    L->el.RT_F = LMB_GAS_CONSTANT * p->T_K / LMB_FARADAY;
+    if ((st = lmb__electrolyte_init(ctx, &L->el, &p->electrolyte, p->T_K)) != LMB_OK) {
+        lmb__mesh_free(&L->mesh);
+        free(lm);
+        return st;
+    }
     L->f = 1.0 / L->el.RT_F;
     interface_from_params(&L->li[0], &p->neg);
     interface_from_params(&L->li[1], &p->pos);
 
     const int n = L->mesh.n;
-    if (L->has_lfp && (st = lmb__lfp_region_init(ctx, &L->lfp, &p->lfp, &L->mesh)) != LMB_OK) {
+    if (L->has_lfp && (st = lmb__lfp_region_init(
+                           ctx, &L->lfp, &p->lfp, &L->mesh,
+                           p->type == LMB_CELL_LI_LFP ? "lfp.ocv" : "porous.ocv")) != LMB_OK) {
         lmb__model_free(m);
         return st;
     }
@@ -771,6 +802,6 @@ double lmb__lili_surface_phi(const lmb__lili *L, const double *y, int side) {
 double lmb__lili_ohmic_area_resistance(const lmb__lili *L) {
     double r = 0.0;
     for (int k = 0; k < L->mesh.n; k++)
-        r += L->mesh.h_m[k] / (L->el.kappa * L->mesh.f_tr[k]);
+        r += L->mesh.h_m[k] / (lmb__el_kappa(&L->el, L->el.c0) * L->mesh.f_tr[k]);
     return r;
 }

@@ -35,7 +35,7 @@ typedef struct lmb__lfp_region {
     double i0_ref, c_ref;               /* [A/m2], [mol/m3] */
     double cdl;                         /* [F/m2] per particle surface */
     double *g_s;      /* [S/m2] solid conductances, face k -> k+1 and last -> collector (k - k0) */
-    int ocv;          /* lmb__lfp_ocv_kind */
+    lmb__matprop ocv; /* U(x) [V] */
     int *iphs, *iblk; /* per mesh cell, -1 outside the electrode */
 } lmb__lfp_region;
 
@@ -156,7 +156,7 @@ double lmb__lili_lfp_dl_charge(const lmb__lili *L, const double *y);
  * and its residual rows (adds the Faradaic and double-layer source to the electrolyte charge
  * rows r[ip[k]], writes the rest; returns > 0 if a surface Li fraction leaves (0, 1)). */
 lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_params *p,
-                                const lmb__mesh *M);
+                                const lmb__mesh *M, const char *ocv_what);
 /* The current from the collector into the solid of the last cell, g_s (V - phis) [A/m2]: the
  * applied current less a short's (the terminal row, lili.c). */
 double lmb__lfp_collector_current(const lmb__lili *L, const double *y);

@@ -18,26 +18,58 @@
 #define LMB_TEXT_MAX 512
 
 /* li-li: two Li-metal electrodes; li-cu: Li-metal negative, Cu working (positive) electrode;
- * li-lfp: Li-metal negative, porous LiFePO4 positive (lmb_lfp_params). */
+ * li-lfp: Li-metal negative, porous LiFePO4 positive (lmb_lfp_params, geometry from the
+ * loading); li-porous: Li-metal negative, porous intercalation positive of any material (the
+ * same electrode model, geometry from thickness and volume fractions, OCV named or tabulated). */
 typedef enum lmb_cell_type {
     LMB_CELL_LI_LI = 0,
     LMB_CELL_LI_CU = 1,
-    LMB_CELL_LI_LFP = 2
+    LMB_CELL_LI_LFP = 2,
+    LMB_CELL_LI_POROUS = 3
 } lmb_cell_type;
 
-/* Open-circuit potential fits of LiFePO4 (src/model/lfp_ocv.h). */
+/* Whether the cell's positive is a porous intercalation electrode (lfp.c): li-lfp, li-porous. */
+static inline int lmb__type_porous(lmb_cell_type t) {
+    return t == LMB_CELL_LI_LFP || t == LMB_CELL_LI_POROUS;
+}
+
+/*
+ * How a material property is given (src/model/matprop.h): a constant (its numeric parameter), a
+ * named published correlation, or a table of measured values (src/model/table.h), interpolated
+ * smoothly; leaving a table's range is an error, not an extrapolation. The table belongs to the
+ * lmb_cell (copied with it); the model builds its own interpolant from it.
+ */
+typedef enum lmb_prop_kind {
+    LMB_PROP_CONSTANT = 0,
+    LMB_PROP_NAMED = 1,
+    LMB_PROP_TABLE = 2
+} lmb_prop_kind;
+
+struct lmb__table;
+
+typedef struct lmb_prop {
+    int kind;                       /* lmb_prop_kind */
+    int named;                      /* the correlation (per property: matprop.h) */
+    int interp;                     /* lmb__interp of a table (0 = Steffen) */
+    const struct lmb__table *table; /* kind TABLE: owned by the cell; else NULL */
+} lmb_prop;
+
+/* Named open-circuit potentials of positive materials (src/model/lfp_ocv.h). */
 typedef enum lmb_lfp_ocv {
-    LMB_LFP_OCV_PRADA2013 = 0, /* the Prada 2013 form: "prada2013" (= LMB__LFP_OCV_PRADA2013) */
-    LMB_LFP_OCV_SAFARI2011 = 1 /* Safari & Delacourt 2011: "safari2011" (= ..._SAFARI2011) */
+    LMB_LFP_OCV_PRADA2013 = 0,   /* LiFePO4, the Prada 2013 form: "prada2013" */
+    LMB_LFP_OCV_SAFARI2011 = 1,  /* LiFePO4, Safari & Delacourt 2011: "safari2011" */
+    LMB_LFP_OCV_DUALFOIL1998 = 2 /* LiCoO2 of DUALFOIL: "dualfoil1998" */
 } lmb_lfp_ocv;
 
-/* Binary electrolyte, concentrated-solution theory with constant properties (PHYSICS.md s2). */
+/* Binary electrolyte, concentrated-solution theory (PHYSICS.md s2). Each transport property is
+ * its constant below unless its lmb_prop names a correlation or a table of c. */
 typedef struct lmb_electrolyte_params {
-    double c0_mol_m3;    /* [mol/m3] initial salt concentration */
-    double kappa_S_m;    /* [S/m] bulk ionic conductivity */
-    double D_m2_s;       /* [m2/s] salt diffusivity */
-    double t_plus;       /* [1] cation transference number (Hittorf, solvent frame) */
-    double tdf;          /* [1] thermodynamic factor 1 + dln f / dln c */
+    double c0_mol_m3; /* [mol/m3] initial salt concentration */
+    double kappa_S_m; /* [S/m] bulk ionic conductivity */
+    double D_m2_s;    /* [m2/s] salt diffusivity */
+    double t_plus;    /* [1] cation transference number (Hittorf, solvent frame) */
+    double tdf;       /* [1] thermodynamic factor 1 + dln f / dln c */
+    lmb_prop kappa_fn, D_fn, tplus_fn, tdf_fn; /* of c: constant (the values above) by default */
     double volume_m3;    /* [m3] electrolyte volume in the cell (the budget SEI growth draws on) */
     double fec_fraction; /* [1] FEC volume fraction of the solvent (the rest taken as DEC) */
 } lmb_electrolyte_params;
@@ -113,14 +145,17 @@ typedef struct lmb_li_params {
 } lmb_li_params;
 
 /*
- * The porous LiFePO4 positive electrode of a li-lfp cell (PHYSICS.md section 6). Its thickness
- * follows from the loading: solid volume per area (LFP + carbon + binder, each mass over its
- * density; carbon and binder from their mass fractions relative to the active mass) divided by
- * (1 - porosity). Particles: size_classes classes of equal volume at the quantiles of a
+ * The porous intercalation positive electrode: LiFePO4 in a li-lfp cell (PHYSICS.md section 6),
+ * any material in a li-porous cell ("porous" section; docs/reference-case.md). In a li-lfp cell
+ * the thickness follows from the loading: solid volume per area (LFP + carbon + binder, each mass
+ * over its density; carbon and binder from their mass fractions relative to the active mass)
+ * divided by (1 - porosity). Particles: size_classes classes of equal volume at the quantiles of a
  * log-normal radius distribution (median radius, standard deviation size_spread of ln R).
  * Kinetics: Butler-Volmer with alpha = 0.5 and
  *   i0 = i0_ref (c_e / c_ref)^0.5 (x (1 - x) / 0.25)^0.5,
  * i.e. i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 with k = i0_ref / (F c_ref^0.5 c_max / 2).
+ * In a li-porous cell the thickness, the active volume fraction (the rest of the solid is an
+ * inert, conducting filler) and the rate constant k are given; the loading is derived.
  */
 typedef struct lmb_lfp_params {
     double loading_kg_m2;        /* [kg/m2] LiFePO4 (active material) per area */
@@ -144,8 +179,14 @@ typedef struct lmb_lfp_params {
     double size_spread;          /* [1] standard deviation of ln R (0 = one size) */
     int size_classes;            /* [1] particle-size classes */
     int shells;                  /* [1] finite volumes in r per particle */
-    int ocv;                     /* lmb_lfp_ocv */
-    double thickness_m;          /* [m] derived by lmb__params_finish */
+    int ocv;                     /* lmb_lfp_ocv, when ocv_fn is NAMED */
+    lmb_prop ocv_fn;             /* U(x) [V]: NAMED (ocv) or TABLE */
+    /* li-porous: the geometry is given, not derived from a loading */
+    double given_thickness_m;      /* [m] */
+    double active_volume_fraction; /* [1] active material; filler = 1 - porosity - this */
+    double rate_constant;          /* [m2.5 mol-0.5 s-1] k of i0 = F k c^0.5 (c_max - c_s)^0.5
+                                      c_s^0.5 (0 = use i0_ref) */
+    double thickness_m;            /* [m] derived by lmb__params_finish (li-lfp) or given */
 } lmb_lfp_params;
 
 /* Numerical settings: part of the cell file so that a run is reproducible from it alone. */
@@ -177,6 +218,10 @@ typedef struct lmb_params {
 
 /* Fills p with the built-in defaults (documented in the cell-file schema). */
 void lmb__params_defaults(lmb_params *p);
+
+/* Sets the cell type and gives its porous positive electrode (li-lfp, li-porous) the defaults of
+ * its section. Call before writing any of that section's values. */
+void lmb__params_set_type(lmb_params *p, lmb_cell_type type);
 
 /* Name of a cell type as cell files spell it ("li-li", "li-cu", "li-lfp"); NULL if unknown. */
 const char *lmb__cell_type_name(lmb_cell_type type);

@@ -265,6 +265,7 @@ lmb_status lmb_sim_create(lmb_ctx *ctx, const lmb_cell *cell, const lmb_sim_opti
     case LMB_CELL_LI_LI:
     case LMB_CELL_LI_CU:  /* the same model: its positive electrode is Cu (lmb_li_params.is_cu) */
     case LMB_CELL_LI_LFP: /* ... or the porous LFP electrode (lfp.c) */
+    case LMB_CELL_LI_POROUS: /* ... or a porous electrode of any material (lfp.c) */
         st = lmb__lili_create(ctx, p, &sim->model);
         break;
     default:
@@ -585,13 +586,20 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         stalled = tret - sim->t <= 4.0 * DBL_EPSILON * fabs(sim->t) ? stalled + 1 : 0;
         sim->t = tret;
         if (stalled >= LMB_STALL_STEPS) {
+            /* the model's reading of the state names the cause when it knows it (a table's
+             * end, an electrode run full) */
+            char hint[256] = "";
+            if (m->explain)
+                m->explain(m, y, hint, sizeof hint);
             st = lmb__ctx_fail(ctx, LMB_ESOLVER,
                                "the solver stalled at t = %.9g s (step %d, cycle %d, V = %.6g V, "
                                "I = %.6g A): %d steps in a row did not advance time beyond "
-                               "rounding; the state is close to a singularity (a concentration "
-                               "reaching zero?)",
+                               "rounding; %s",
                                sim->t, sim->step_count, sim->cycle_count, y[m->iV],
-                               y[m->iI] * m->area_m2, LMB_STALL_STEPS);
+                               y[m->iI] * m->area_m2, LMB_STALL_STEPS,
+                               hint[0] ? hint
+                                       : "the state is close to a singularity (a concentration "
+                                         "reaching zero?)");
             break;
         }
         if (flag == IDA_ROOT_RETURN) {

@@ -20,7 +20,8 @@
  * "invalid" in the catalogue, with the reason.
  *
  * The fingerprint is FNV-1a (64 bit) over the canonical settings, the resolved base cell (its
- * JSON, every parameter) and the protocol template: editing any input makes a different sweep.
+ * JSON, every parameter, and the values of its tables) and the protocol template: editing any
+ * input makes a different sweep.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sweep/sweep_internal.h"
@@ -28,6 +29,8 @@
 #include "core/ctx_internal.h"
 #include "protocol/protocol_internal.h"
 #include "io/text.h"
+#include "model/cell_schema.h"
+#include "model/table.h"
 
 #include <cjson/cJSON.h>
 #include <gsl/gsl_randist.h>
@@ -686,6 +689,25 @@ static uint64_t fnv1a(uint64_t h, const char *s) {
     return h;
 }
 
+/* ... over the bytes of the values of the cell's tables (a table file edited between two runs
+ * is another sweep, though the cell's JSON names it by the same path) */
+static uint64_t fnv1a_tables(uint64_t h, const lmb_cell *cell) {
+    for (int i = 0; i < lmb__prop_count(); i++) {
+        const lmb_prop *v = NULL;
+        lmb__cell_prop_info(cell, i, &v, NULL, NULL, NULL);
+        if (!v || v->kind != LMB_PROP_TABLE || !v->table)
+            continue;
+        const unsigned char *b[2] = {(const unsigned char *)v->table->x,
+                                     (const unsigned char *)v->table->y};
+        for (int c = 0; c < 2; c++)
+            for (size_t k = 0; k < (size_t)v->table->n * sizeof(double); k++) {
+                h ^= b[c][k];
+                h *= 0x100000001b3ULL;
+            }
+    }
+    return h;
+}
+
 static lmb_status canonical(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root) {
     cJSON *c = cJSON_CreateObject();
     if (!c)
@@ -713,6 +735,7 @@ static lmb_status canonical(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root) {
     h = fnv1a(h, cell_json);
     h = fnv1a(h, "\n");
     h = fnv1a(h, sw->protocol_text);
+    h = fnv1a_tables(h, sw->base);
     free(cell_json);
     snprintf(sw->fingerprint, sizeof sw->fingerprint, "%016llx", (unsigned long long)h);
     return LMB_OK;

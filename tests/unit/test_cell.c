@@ -19,6 +19,7 @@
 #include "lmb/lmb.h"
 #include "model/cell_internal.h"
 #include "model/cell_schema.h"
+#include "model/table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -230,6 +231,21 @@ static void test_schema_file_keys(void **state) {
         "lfp.size_spread",
         "lfp.size_classes",
         "lfp.shells",
+        "porous.thickness_um",
+        "porous.porosity",
+        "porous.active_fraction",
+        "porous.bruggeman",
+        "porous.cells",
+        "porous.max_concentration_mol_m3",
+        "porous.initial_stoichiometry",
+        "porous.diffusivity_cm2_s",
+        "porous.rate_constant_m2p5_mol0p5_s",
+        "porous.double_layer_uF_cm2",
+        "porous.conductivity_S_m",
+        "porous.radius_um",
+        "porous.size_spread",
+        "porous.size_classes",
+        "porous.shells",
         "numerics.rtol",
         "numerics.atol_concentration_mol_m3",
         "numerics.atol_potential_V",
@@ -686,7 +702,7 @@ static void test_error_types(void **state) {
                  "t.json: separator must be an object, not a number");
     expect_error("{\"name\": 3}", LMB_EPARSE, "t.json: name must be a string, not a number");
     expect_error("{\"type\": \"li-s\"}", LMB_ERANGE,
-                 "t.json: type = 'li-s' is not supported (types: li-li, li-cu, li-lfp)");
+                 "t.json: type = 'li-s' is not supported (types: li-li, li-cu, li-lfp, li-porous)");
     expect_error("{\"type\": \"li-cu\", \"positive\": {\"kind\": \"li-metal\"}}", LMB_ERANGE,
                  "t.json: positive.kind = 'li-metal' in a li-cu cell: its positive (working) "
                  "electrode is the Cu");
@@ -773,8 +789,9 @@ static void test_load_files(void **state) {
     assert_int_equal(lmb_cell_load(g_ctx, "li-li:nope", &c), LMB_ENOTFOUND);
     assert_string_equal(lmb_ctx_errmsg(g_ctx),
                         "unknown preset 'li-li:nope' (presets: li-cu:bare, li-cu:cspbcl3-2mg, "
-                        "li-lfp:bare, li-lfp:cspbcl3-2mg, li-li:bare, li-li:cspbcl3-2mg; "
-                        "coated presets take any loading, e.g. li-li:cspbcl3-4mg; a file whose "
+                        "li-lfp:bare, li-lfp:cspbcl3-2mg, li-li:bare, li-li:cspbcl3-2mg, "
+                        "li-licoo2:reference; coated presets take any loading, e.g. "
+                        "li-li:cspbcl3-4mg; a file whose "
                         "name has a ':' is read as ./NAME)");
     /* loading variants of the coated preset: only the loading (and so the thickness) changes */
     lmb_cell *c2 = NULL, *c4 = NULL;
@@ -803,14 +820,15 @@ static void test_load_files(void **state) {
 
 static void test_presets(void **state) {
     (void)state;
-    assert_int_equal(lmb_preset_count(), 6);
+    assert_int_equal(lmb_preset_count(), 7);
     assert_string_equal(lmb_preset_name(0), "li-cu:bare");
     assert_string_equal(lmb_preset_name(1), "li-cu:cspbcl3-2mg");
     assert_string_equal(lmb_preset_name(2), "li-lfp:bare");
     assert_string_equal(lmb_preset_name(3), "li-lfp:cspbcl3-2mg");
     assert_string_equal(lmb_preset_name(4), "li-li:bare");
     assert_string_equal(lmb_preset_name(5), "li-li:cspbcl3-2mg");
-    assert_null(lmb_preset_name(6));
+    assert_string_equal(lmb_preset_name(6), "li-licoo2:reference");
+    assert_null(lmb_preset_name(7));
     assert_null(lmb_preset_name(-1));
     for (int i = 0; i < lmb_preset_count(); i++) {
         lmb_cell *c = NULL, *f = NULL;
@@ -843,7 +861,22 @@ static void test_presets(void **state) {
         *strchr(path + strlen(LMB_SOURCE_DIR), ':') = '/';
         if (lmb_cell_load(g_ctx, path, &f) != LMB_OK)
             fail_msg("%s: %s", path, lmb_ctx_errmsg(g_ctx));
-        assert_memory_equal(lmb__cell_params(c), lmb__cell_params(f), sizeof(lmb_params));
+        /* (a table is the cell's own copy: compared by content, the rest byte for byte) */
+        lmb_params pc = *lmb__cell_params(c), pf = *lmb__cell_params(f);
+        lmb_prop *tc[5] = {&pc.electrolyte.kappa_fn, &pc.electrolyte.D_fn, &pc.electrolyte.tplus_fn,
+                           &pc.electrolyte.tdf_fn, &pc.lfp.ocv_fn};
+        lmb_prop *tf[5] = {&pf.electrolyte.kappa_fn, &pf.electrolyte.D_fn, &pf.electrolyte.tplus_fn,
+                           &pf.electrolyte.tdf_fn, &pf.lfp.ocv_fn};
+        for (int k = 0; k < 5; k++) {
+            assert_int_equal(!tc[k]->table, !tf[k]->table);
+            if (tc[k]->table) {
+                assert_int_equal(tc[k]->table->n, tf[k]->table->n);
+                assert_memory_equal(tc[k]->table->y, tf[k]->table->y,
+                                    (size_t)tc[k]->table->n * sizeof(double));
+            }
+            tc[k]->table = tf[k]->table = NULL;
+        }
+        assert_memory_equal(&pc, &pf, sizeof(lmb_params));
         lmb_cell_free(f);
         lmb_cell_free(c);
     }
@@ -975,19 +1008,20 @@ static void test_lfp_cell(void **state) {
 static void test_lfp_errors(void **state) {
     (void)state;
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"safari\"}}", LMB_ERANGE,
-                 "t.json: lfp.ocv = 'safari' is not a known LFP open-circuit potential (choices: "
-                 "prada2013, safari2011)");
+                 "t.json: lfp.ocv = 'safari' is not a known open-circuit potential (choices: "
+                 "prada2013, safari2011, dualfoil1998; or {\"table\": \"file.csv\"})");
     expect_error(
         "{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": \"x\", \"source\": \"s\"}}}",
         LMB_ERANGE,
-        "t.json: lfp.ocv = 'x' is not a known LFP open-circuit potential (choices: "
-        "prada2013, safari2011)");
+        "t.json: lfp.ocv = 'x' is not a known open-circuit potential (choices: "
+        "prada2013, safari2011, dualfoil1998; or {\"table\": \"file.csv\"})");
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": 2011}}", LMB_EPARSE,
-                 "t.json: lfp.ocv must be a string or an object {\"value\": ...}, not a number");
+                 "t.json: lfp.ocv must be a string (a name), {\"value\": name} or {\"table\": "
+                 "\"file.csv\"}, not a number");
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": 1}}}", LMB_EPARSE,
                  "t.json: lfp.ocv.value must be a string, not a number");
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"source\": \"s\"}}}", LMB_EKEY,
-                 "t.json: lfp.ocv has no \"value\"");
+                 "t.json: lfp.ocv has no \"value\" (a name) or \"table\" (a CSV file)");
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": {\"value\": \"prada2013\", "
                  "\"source\": 1}}}",
                  LMB_EPARSE, "t.json: lfp.ocv.source must be a string, not a number");
@@ -995,7 +1029,7 @@ static void test_lfp_errors(void **state) {
                  "\"sorce\": \"s\"}}}",
                  LMB_EKEY,
                  "t.json: unknown key 'lfp.ocv.sorce' (a value object holds only value, source "
-                 "and fitted_to)");
+                 "and fitted_to; a table object table, interpolation, source and fitted_to)");
     expect_error("{\"type\": \"li-lfp\", \"lfp\": {\"ocv\": \"prada2013\", \"ocv\": "
                  "\"prada2013\"}}",
                  LMB_EKEY, "t.json: duplicate key 'lfp.ocv' (each key may appear once)");
