@@ -57,10 +57,10 @@ FUZZ_DIR  ?= build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 2
 FUZZERS   := $(basename $(notdir $(wildcard fuzz/*.c)))
-FUZZ_SEEDS_fuzz_cell_json = presets/li-li presets/li-cu presets/li-lfp
+FUZZ_SEEDS_fuzz_cell_json = presets/li-li presets/li-cu presets/li-lfp presets/li-licoo2/reference.json
 FUZZ_SEEDS_fuzz_protocol = protocols
 FUZZ_SEEDS_fuzz_sweep = examples/sweep-coating.json
-FUZZ_SEEDS_fuzz_table = $(or $(LMB_SHARED_DIR),../shared)/cases/li-foil-licoo2/ocp_licoo2.csv
+FUZZ_SEEDS_fuzz_table = presets/li-licoo2/licoo2_ocv.csv $(or $(LMB_SHARED_DIR),../shared)/cases/li-foil-licoo2/ocp_licoo2.csv
 FUZZ_CMAKE_ARGS = -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMB_FUZZ=ON \
                   -DLMB_BUILD_TESTS=OFF -DLMB_BUILD_BENCH=OFF -DLMB_BUILD_EXAMPLES=OFF
 
