@@ -237,12 +237,14 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
         lmb__cell_prop_info(cell, pi, &v, &src, &fitted, &is_default);
         if (!v || v->kind == LMB_PROP_CONSTANT)
             continue;
-        char what[600], range[64];
+        char what[1400], range[64];
         lmb__prop_id id = lmb__prop_id_at(pi);
         if (v->kind == LMB_PROP_NAMED) {
             const char *name = lmb__prop_named_name(id, v->named);
             snprintf(what, sizeof what, "%s", name ? name : "?");
-            lmb__prop_named_choices(id, range, sizeof range);
+            char choices[48];
+            lmb__prop_named_choices(id, choices, sizeof choices);
+            snprintf(range, sizeof range, "[%s]", choices);
         } else {
             const lmb__table *t = v->table;
             snprintf(what, sizeof what, "table %s (%d rows, %s vs %s, %s)", t ? t->origin : "?",
@@ -250,7 +252,7 @@ static int show_cell(lmb_ctx *ctx, const char *arg, int json) {
                      lmb__interp_name((lmb__interp)v->interp));
             snprintf(range, sizeof range, "-");
         }
-        printf("%-38s %-40s %s%s", lmb__prop_key(pi), what, is_default ? "* " : "",
+        printf("%-38s %-40s %-16s %s%s", lmb__prop_key(pi), what, range, is_default ? "* " : "",
                is_default ? "default" : src);
         if (fitted[0])
             printf(" [fitted to: %s]", fitted);

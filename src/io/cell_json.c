@@ -58,7 +58,7 @@ typedef struct loader {
     lmb_ctx *ctx;
     lmb_cell *cell;
     char origin[512]; /* escaped, for messages */
-    char dir[512];    /* where relative table paths start: the file's directory ("" = cwd) */
+    char dir[4096];   /* where relative table paths start: the file's directory ("" = cwd) */
     int preset;       /* 1: a built-in preset, whose tables are built in too */
 } loader;
 
@@ -176,16 +176,18 @@ static lmb_status load_table(loader *L, const char *shown, const char *path, lmb
                              lmb__table *t) {
     lmb_dim xd, yd;
     lmb__prop_dims(id, &xd, &yd);
-    char joined[1100];
-    if (path[0] == '/' || !L->dir[0])
-        snprintf(joined, sizeof joined, "%s", path);
-    else
-        snprintf(joined, sizeof joined, "%s%s", L->dir, path);
-    /* a preset's tables are built in; a written-out preset names them by that path */
-    for (int i = 0; i < lmb__preset_tables_count; i++) {
+    char joined[sizeof L->dir + 1024];
+    int len = path[0] == '/' || !L->dir[0] ? snprintf(joined, sizeof joined, "%s", path)
+                                           : snprintf(joined, sizeof joined, "%s%s", L->dir, path);
+    if (len < 0 || (size_t)len >= sizeof joined)
+        LFAIL(L, LMB_ERANGE, "%s: the table's path is longer than %zu characters", shown,
+              sizeof joined - 1);
+    /* a preset's tables are built in; a written-out preset names them by that path, which is
+     * used when no such file exists where the cell file points */
+    int on_disk = !L->preset && !access_missing(joined);
+    for (int i = 0; i < lmb__preset_tables_count && !on_disk; i++) {
         const lmb__preset *e = &lmb__preset_tables[i];
-        if (strcmp(e->path, joined) == 0 ||
-            (!L->preset && strcmp(e->path, path) == 0 && access_missing(joined))) {
+        if (strcmp(e->path, joined) == 0 || (!L->preset && strcmp(e->path, path) == 0)) {
             lmb_status st = lmb__table_parse(L->ctx, e->json, strlen(e->json), e->path, xd, yd, t);
             if (st != LMB_OK)
                 lmb__ctx_prefix_error(L->ctx, shown);
@@ -197,8 +199,11 @@ static lmb_status load_table(loader *L, const char *shown, const char *path, lmb
               "%s: the table '%s' is not built in (presets/ holds the tables of the "
               "presets)",
               shown, joined);
-    char abs[4096];
+    char abs[PATH_MAX];
     const char *use = realpath(joined, abs) ? abs : joined;
+    if (strlen(use) >= sizeof t->origin)
+        LFAIL(L, LMB_ERANGE, "%s: the table's path '%s' is longer than %zu characters", shown, use,
+              sizeof t->origin - 1);
     lmb_status st = lmb__table_load(L->ctx, use, xd, yd, t);
     if (st != LMB_OK)
         lmb__ctx_prefix_error(L->ctx, shown);
@@ -706,7 +711,7 @@ static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell 
         if (st == LMB_OK)
             st = lmb_cell_set(ctx, *out, "negative.coating.loading_mg_cm2", mg);
         /* a li-lfp cell has one Li electrode, the negative */
-        if (st == LMB_OK && lmb__cell_params(*out)->type != LMB_CELL_LI_LFP)
+        if (st == LMB_OK && !lmb__type_porous(lmb__cell_params(*out)->type))
             st = lmb_cell_set(ctx, *out, "positive.coating.loading_mg_cm2", mg);
         if (st != LMB_OK) {
             lmb__ctx_prefix_error(ctx, name);

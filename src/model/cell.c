@@ -881,6 +881,7 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
         prop_table_drop(cell, pi);
         *prop_field(&cell->p, pi) = (lmb_prop){0};
         prov_clear(&cell->prop_prov[pi]);
+        cell->prop_prov[pi].given = LMB__GIVEN_NONE;
     }
     return LMB_OK;
 }
@@ -949,6 +950,7 @@ lmb_status lmb__cell_assign_prop(lmb_ctx *ctx, lmb_cell *cell, int i, const lmb_
         if (j != i && k_props[j].offset == pr->offset) {
             prop_table_drop(cell, j);
             prov_clear(&cell->prop_prov[j]);
+            cell->prop_prov[j].given = LMB__GIVEN_NONE;
         }
     if (pr->id == LMB__PROP_OCV && value->kind == LMB_PROP_NAMED)
         cell->p.lfp.ocv = value->named;
@@ -1047,6 +1049,24 @@ static double lfp_thickness(const lmb_lfp_params *l) {
     return solid / (1.0 - l->porosity);
 }
 
+/* A table of a function-valued parameter must cover the initial state x (SI) and have the rows
+ * its interpolation needs; what_x names x in the message. */
+static lmb_status check_table(lmb_ctx *ctx, const lmb_prop *v, const char *key, double x,
+                              const char *what_x) {
+    if (v->kind != LMB_PROP_TABLE || !v->table)
+        return LMB_OK;
+    const lmb__table *t = v->table;
+    if (v->interp == LMB__INTERP_AKIMA && t->n < 5)
+        LMB__FAIL(ctx, LMB_ERANGE,
+                  "%s: akima interpolation needs at least 5 rows; its table has %d", key, t->n);
+    if (!(x >= t->x[0] && x <= t->x[t->n - 1])) {
+        char range[1400];
+        lmb__table_range_text(t, key, x, range, sizeof range);
+        LMB__FAIL(ctx, LMB_ERANGE, "%s (%s)", range, what_x);
+    }
+    return LMB_OK;
+}
+
 lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
     const lmb_layer_params *s = &p->separator;
     if (s->macmullin > 0.0 && s->macmullin * s->porosity < 1.0) {
@@ -1115,6 +1135,27 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
         l->thickness_m = l->given_thickness_m;
         l->accessible_fraction = 1.0;
         l->rate_constant = fmax(l->rate_constant, 0.0);
+    }
+    /* tables must cover the initial state and suit their interpolation */
+    static const char *const el_keys[4] = {"electrolyte.conductivity", "electrolyte.diffusivity",
+                                           "electrolyte.transference_number",
+                                           "electrolyte.thermodynamic_factor"};
+    const lmb_prop *el_props[4] = {&p->electrolyte.kappa_fn, &p->electrolyte.D_fn,
+                                   &p->electrolyte.tplus_fn, &p->electrolyte.tdf_fn};
+    for (int k = 0; k < 4; k++) {
+        lmb_status st = check_table(ctx, el_props[k], el_keys[k], p->electrolyte.c0_mol_m3,
+                                    "the initial concentration, electrolyte.concentration");
+        if (st != LMB_OK)
+            return st;
+    }
+    if (lmb__type_porous(p->type)) {
+        int porous = p->type == LMB_CELL_LI_POROUS;
+        lmb_status st =
+            check_table(ctx, &l->ocv_fn, porous ? "porous.ocv" : "lfp.ocv", l->initial_x,
+                        porous ? "the initial stoichiometry, porous.initial_stoichiometry"
+                               : "the initial Li fraction, lfp.initial_li_fraction");
+        if (st != LMB_OK)
+            return st;
     }
     /* the electrolyte must at least fill the pores it starts in */
     double pores =
@@ -1248,6 +1289,7 @@ lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double va
         prop_table_drop(cell, pi);
         *prop_field(&cell->p, pi) = (lmb_prop){0};
         prov_clear(&cell->prop_prov[pi]);
+        cell->prop_prov[pi].given = LMB__GIVEN_NONE;
     }
     return LMB_OK;
 }

@@ -94,9 +94,11 @@ static inline double face_anion_flux(const lmb__lili *L, double g, double cl, do
            (1.0 - lmb__el_tplus(&L->el, cf)) * i_face / LMB_FARADAY;
 }
 
-/* The surface concentration from N- = 0 across the boundary half cell. Closed form for constant
- * properties; with concentration-dependent D or t+ it becomes implicit, and c_s should then be
- * a state of its own (it stays inside the band). */
+/* The surface concentration from N- = 0 across the boundary half cell, with D and t+ taken at
+ * the cell's concentration: exact for constant properties; with concentration-dependent ones
+ * (the Capiglia D of the reference case) an O(h) approximation in the boundary half cell,
+ * which the convergence study covers (docs/reference-case.md: the separator's mesh moves the
+ * 1C curve by 0.005 mV). An exact form would make c_s a state of its own (inside the band). */
 /*
  * The transport factor [1/m] between the first (last) cell centre and the Li surface: the
  * boundary half cell in series with the porous dead-Li layer on the electrode, of thickness
@@ -422,11 +424,13 @@ static int table_end(const lmb__matprop *ocv, double lo, double hi, char *buf, s
     double x = hi > ocv->spline.x_hi - near ? hi : lo < ocv->spline.x_lo + near ? lo : NAN;
     if (isnan(x))
         return 0;
+    char org[300] = "?";
+    if (ocv->table)
+        lmb__table_show(org, sizeof org, ocv->table->origin, strlen(ocv->table->origin));
     snprintf(buf, n,
              "the particle surface reached stoichiometry %.5f, the end of the %s table '%s' "
              "(it covers %g to %g): extend the table, or end the step at a voltage before it",
-             x, ocv->what, ocv->table ? ocv->table->origin : "?", ocv->spline.x_lo,
-             ocv->spline.x_hi);
+             x, ocv->what, org, ocv->spline.x_lo, ocv->spline.x_hi);
     return 1;
 }
 

@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Named functions are numbered 0 .. LMB__NAMED_MAX - 1 per property (the OCVs' enum, the
+ * electrolyte correlations'). */
+#define LMB__NAMED_MAX (LMB__LFP_OCV_COUNT > 1 ? LMB__LFP_OCV_COUNT : 1)
+
 void lmb__prop_dims(lmb__prop_id id, lmb_dim *x_dim, lmb_dim *y_dim) {
     static const lmb_dim y[LMB__PROP_COUNT] = {LMB_DIM_CONDUCTIVITY, LMB_DIM_DIFFUSIVITY,
                                                LMB_DIM_NONE, LMB_DIM_NONE, LMB_DIM_VOLTAGE};
@@ -28,7 +32,7 @@ const char *lmb__prop_named_name(lmb__prop_id id, int named) {
 }
 
 int lmb__prop_named_parse(lmb__prop_id id, const char *name, int *out) {
-    for (int k = 0; name && k < 8; k++) {
+    for (int k = 0; name && k < LMB__NAMED_MAX; k++) {
         const char *s = lmb__prop_named_name(id, k);
         if (s && strcmp(s, name) == 0) {
             *out = k;
@@ -42,7 +46,7 @@ void lmb__prop_named_choices(lmb__prop_id id, char *buf, size_t n) {
     if (!buf || n == 0)
         return;
     buf[0] = '\0';
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < LMB__NAMED_MAX; k++) {
         const char *s = lmb__prop_named_name(id, k);
         size_t len = strlen(buf);
         if (s && len + 1 < n)
@@ -63,15 +67,23 @@ lmb_status lmb__matprop_init(lmb_ctx *ctx, lmb__matprop *mp, lmb__prop_id id, co
     if (mp->kind == LMB_PROP_TABLE) {
         if (!p->table)
             LMB__FAIL(ctx, LMB_EINVAL, "%s: a table property without its table", mp->what);
-        mp->table = p->table;
-        return lmb__spline_init(ctx, p->table, (lmb__interp)p->interp, &mp->spline);
+        lmb_status st = lmb__table_copy(ctx, p->table, &mp->own);
+        if (st != LMB_OK)
+            return st;
+        mp->table = &mp->own;
+        if ((st = lmb__spline_init(ctx, &mp->own, (lmb__interp)p->interp, &mp->spline)) != LMB_OK)
+            lmb__table_free(&mp->own);
+        return st;
     }
     return LMB_OK;
 }
 
 void lmb__matprop_free(lmb__matprop *mp) {
-    if (mp && mp->kind == LMB_PROP_TABLE)
+    if (mp && mp->kind == LMB_PROP_TABLE) {
         lmb__spline_free(&mp->spline);
+        lmb__table_free(&mp->own);
+        mp->table = NULL;
+    }
 }
 
 double lmb__matprop_eval_slow(const lmb__matprop *mp, double x, double *dydx) {

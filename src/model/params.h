@@ -155,7 +155,8 @@ typedef struct lmb_li_params {
  *   i0 = i0_ref (c_e / c_ref)^0.5 (x (1 - x) / 0.25)^0.5,
  * i.e. i0 = F k c_e^0.5 (c_max - c_s)^0.5 c_s^0.5 with k = i0_ref / (F c_ref^0.5 c_max / 2).
  * In a li-porous cell the thickness, the active volume fraction (the rest of the solid is an
- * inert, conducting filler) and the rate constant k are given; the loading is derived.
+ * inert, conducting filler) and the rate constant k are given (the loading and mass fractions
+ * are unused).
  */
 typedef struct lmb_lfp_params {
     double loading_kg_m2;        /* [kg/m2] LiFePO4 (active material) per area */

@@ -42,7 +42,7 @@ typedef struct lmb__table {
     int n;                       /* rows, >= LMB__TABLE_MIN_ROWS */
     double *x, *y;               /* [SI of the column's dimension] n each, separately malloc'ed;
                                     x strictly increasing, both finite */
-    char origin[256];            /* where it came from, for messages: the file path as given */
+    char origin[1024];           /* where it came from, for messages: the file path as given */
     char x_name[64], y_name[64]; /* column names without the unit suffix ("stoichiometry") */
     char x_unit[32], y_unit[32]; /* unit keys as written in the header ("V", "mol_L"; "" if
                                     dimensionless without a unit) */

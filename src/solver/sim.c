@@ -236,7 +236,7 @@ static lmb_status ida_fail(lmb_ctx *ctx, lmb_sim *sim, int flag, const char *wha
             N_VDestroy(w);
     }
     /* the model's reading of the state (an electrode run full or empty) */
-    char hint[256] = "";
+    char hint[512] = "";
     if (sim->model->explain)
         sim->model->explain(sim->model, y, hint, sizeof hint);
     lmb_status st = lmb__ctx_fail(
@@ -588,7 +588,7 @@ lmb_status lmb_sim_run_step(lmb_ctx *ctx, lmb_sim *sim, const lmb_step *step,
         if (stalled >= LMB_STALL_STEPS) {
             /* the model's reading of the state names the cause when it knows it (a table's
              * end, an electrode run full) */
-            char hint[256] = "";
+            char hint[512] = "";
             if (m->explain)
                 m->explain(m, y, hint, sizeof hint);
             st = lmb__ctx_fail(ctx, LMB_ESOLVER,

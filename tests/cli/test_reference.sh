@@ -78,6 +78,14 @@ cell "$tmp/cells/name.json" '"dualfoil"'
 expect_input_error "unknown OCV" "porous.ocv = 'dualfoil' is not a known open-circuit potential" "$tmp/cells/name.json"
 printf '{"type": "li-porous", "electrolyte": {"conductivity": "nope"}}\n' > "$tmp/cells/kappa.json"
 expect_input_error "unknown correlation" "electrolyte.conductivity = 'nope' is not a known correlation (choices: capiglia1999" "$tmp/cells/kappa.json"
+cell "$tmp/cells/akima.json" '{"table": "ok.csv", "interpolation": "akima"}'
+expect_input_error "akima on 3 rows" "porous.ocv: akima interpolation needs at least 5 rows; its table has 3" "$tmp/cells/akima.json"
+cell "$tmp/cells/start.json" '{"table": "ok.csv"}'
+sed -i 's/"porous": {/"porous": {"initial_stoichiometry": 0.95, /' "$tmp/cells/start.json"
+expect_input_error "table not covering the start" "porous.ocv table '.*ok.csv' covers stoichiometry 0.1 to 0.9; asked for 0.95 (the initial stoichiometry" "$tmp/cells/start.json"
+printf 'concentration_mol_L,conductivity_S_m\n0.5,0.9\n0.8,1.0\n0.9,1.1\n' > "$tmp/cells/kappa.csv"
+printf '{"type": "li-porous", "electrolyte": {"conductivity": {"table": "kappa.csv"}}}\n' > "$tmp/cells/kt.json"
+expect_input_error "conductivity table not covering c0" "electrolyte.conductivity table '.*kappa.csv' covers concentration 0.5 to 0.9 mol/L; asked for 1 (the initial concentration" "$tmp/cells/kt.json"
 printf '{"type": "li-porous", "porous": {"porosity": 0.6, "active_fraction": 0.5}}\n' > "$tmp/cells/frac.json"
 expect_input_error "volume fractions" "add up to 1.1 > 1" "$tmp/cells/frac.json"
 

@@ -871,6 +871,8 @@ static void test_presets(void **state) {
             assert_int_equal(!tc[k]->table, !tf[k]->table);
             if (tc[k]->table) {
                 assert_int_equal(tc[k]->table->n, tf[k]->table->n);
+                assert_memory_equal(tc[k]->table->x, tf[k]->table->x,
+                                    (size_t)tc[k]->table->n * sizeof(double));
                 assert_memory_equal(tc[k]->table->y, tf[k]->table->y,
                                     (size_t)tc[k]->table->n * sizeof(double));
             }

@@ -354,14 +354,44 @@ static void test_refinement_1c(void **state) {
 
 /* ---- rate capability ---- */
 
-/* The capacity to 3.8 V falls as the rate rises (solid diffusion and electrolyte depletion),
- * and at 0.1C nearly all the LiCoO2 between y = 0.5 and 1 is used (> 97 %). */
+/* The voltage 1 s into a discharge at c_rate from y = 0.5, by hand [V]: the open-circuit
+ * potential less the film's drop, the Li foil's and the LiCoO2's Butler-Volmer overpotentials
+ * (alpha = 0.5: eta = (2RT/F) asinh(i / (2 i0)), the electrode's current spread evenly over
+ * its particle surface), the separator's ohmic drop and the porous electrode's under an even
+ * reaction, I L (1/kappa_eff + 1/sigma_eff) / 3. Concentration gradients are ignored: at 1 s
+ * the electrolyte's diffusion layer is ~20 um, the particles' ~0.3 um. */
+static double hand_voltage(const lmb_params *p, double c_rate) {
+    const double RT_F = LMB_GAS_CONSTANT * p->T_K / LMB_FARADAY;
+    const lmb_lfp_params *l = &p->lfp;
+    double I = c_rate * p->nominal_capacity_C_m2 / 3600.0; /* [A/m2] */
+    double film = I * p->neg.sei_resistivity_ohm_m * p->neg.sei_thickness_m;
+    double eta_li = 2.0 * RT_F * asinh(I / (2.0 * p->neg.i0_A_m2));
+    double a = 3.0 * l->active_volume_fraction / l->radius_m; /* [1/m] */
+    double i0_p = LMB_FARADAY * l->rate_constant * sqrt(p->electrolyte.c0_mol_m3) * 0.5 *
+                  l->c_max_mol_m3; /* at y = 0.5 */
+    double eta_p = 2.0 * RT_F * asinh(I / (a * l->thickness_m) / (2.0 * i0_p));
+    double kappa = lmb__el_named(LMB__PROP_KAPPA, LMB__EL_CAPIGLIA1999, p->electrolyte.c0_mol_m3);
+    double sep = I * p->separator.thickness_m /
+                 (kappa * pow(p->separator.porosity, 1.0 + p->separator.bruggeman));
+    double k_eff = kappa * pow(l->porosity, 1.0 + l->bruggeman);
+    double s_eff = l->sigma_S_m * pow(1.0 - l->porosity, 1.0 + l->bruggeman);
+    double elec = I * l->thickness_m * (1.0 / k_eff + 1.0 / s_eff) / 3.0;
+    return lmb__ocv_licoo2_dualfoil1998(l->initial_x, NULL) - film - eta_li - eta_p - sep - elec;
+}
+
+/* The capacity to 3.8 V falls as the rate rises (solid diffusion and electrolyte transport),
+ * and at 0.1C nearly all the LiCoO2 between y = 0.5 and 1 is used (> 97 %). One second into
+ * each discharge the voltage is the hand calculation's (hand_voltage) within 0.5 mV plus 3 %
+ * of the total overpotential: what the hand calculation leaves out, the uneven reaction in the
+ * electrode (it lowers the ohmic drop, 6 mV at 1C under an even one) and the first
+ * concentration gradients (they raise the overpotential), is a few per cent of it. */
 static void test_rates(void **state) {
     (void)state;
     lmb_cell *c = load();
     const lmb_params *p = lmb__cell_params(c);
     double q_half = p->lfp.c_max_mol_m3 * LMB_FARADAY * p->lfp.active_volume_fraction *
                     p->lfp.thickness_m * (1.0 - p->lfp.initial_x) * p->area_m2; /* [C] */
+    double U0 = lmb__ocv_licoo2_dualfoil1998(0.5, NULL);
     static const double rates[] = {0.1, 0.5, 1.0, 2.0};
     double q_prev = INFINITY;
     for (int r = 0; r < 4; r++) {
@@ -370,8 +400,17 @@ static void test_rates(void **state) {
             fail_msg("%gC: %.6g C, not below the slower rate's %.6g C", rates[r], k.q_C, q_prev);
         if (r == 0 && !(k.q_C > 0.97 * q_half && k.q_C < q_half))
             fail_msg("0.1C: %.6g C of %.6g C between y = 0.5 and 1", k.q_C, q_half);
-        /* the discharge starts at the open-circuit potential of y = 0.5 and falls from it */
-        assert_true(fabs(k.V[0] - lmb__ocv_licoo2_dualfoil1998(0.5, NULL)) < 0.01);
+        size_t i = 0;
+        while (i + 1 < k.n && k.t[i] < 1.0)
+            i++;
+        double hand = hand_voltage(p, rates[r]);
+        double tol = 5e-4 + 0.03 * (U0 - hand);
+        if (getenv("LMB_TEST_VERBOSE"))
+            print_message("%gC: V(%.3f s) = %.5f V, by hand %.5f V\n", rates[r], k.t[i], k.V[i],
+                          hand);
+        if (!(fabs(k.V[i] - hand) < tol))
+            fail_msg("%gC: V(%.3f s) = %.5f V, by hand %.5f V (tolerance %.2g mV)", rates[r],
+                     k.t[i], k.V[i], hand, 1e3 * tol);
         q_prev = k.q_C;
         curve_free(&k);
     }
