@@ -118,6 +118,24 @@ static double max_diff(const curve *a, const curve *b) {
     return d;
 }
 
+/* max |V_a - V_b| [V] between the discharges of two cells at c_rate (max_diff). */
+static double discharge_diff(const lmb_cell *ca, const lmb_cell *cb, double c_rate) {
+    curve a = discharge(ca, c_rate), b = discharge(cb, c_rate);
+    double d = max_diff(&a, &b);
+    curve_free(&a);
+    curve_free(&b);
+    return d;
+}
+
+/* A cell of the preset with n separator cells, n electrode cells and n shells. */
+static lmb_cell *load_mesh(int n) {
+    lmb_cell *c = load();
+    set(c, "separator.cells", n);
+    set(c, "porous.cells", n);
+    set(c, "porous.shells", n);
+    return c;
+}
+
 static int setup(void **state) {
     (void)state;
     return lmb_ctx_create(&g_ctx) == LMB_OK ? 0 : -1;
@@ -323,31 +341,18 @@ static void test_refinement_1c(void **state) {
     (void)state;
     lmb_cell *c = load(), *f = load();
     refine(f);
-    curve a = discharge(c, 1.0), b = discharge(f, 1.0);
-    double d = max_diff(&a, &b);
+    double d = discharge_diff(c, f, 1.0);
     if (!(d < 5e-4))
         fail_msg("1C: %.3f mV under 2x refinement", 1e3 * d);
-    curve_free(&a);
-    curve_free(&b);
     lmb_cell_free(c);
     lmb_cell_free(f);
 
-    c = load();
-    set(c, "separator.cells", 4);
-    set(c, "porous.cells", 4);
-    set(c, "porous.shells", 4);
-    f = load();
-    set(f, "separator.cells", 4);
-    set(f, "porous.cells", 4);
-    set(f, "porous.shells", 4);
+    c = load_mesh(4);
+    f = load_mesh(4);
     refine(f);
-    a = discharge(c, 1.0);
-    b = discharge(f, 1.0);
-    d = max_diff(&a, &b);
+    d = discharge_diff(c, f, 1.0);
     if (!(d > 5e-4))
         fail_msg("a 4-cell, 4-shell mesh moved by only %.3f mV", 1e3 * d);
-    curve_free(&a);
-    curve_free(&b);
     lmb_cell_free(c);
     lmb_cell_free(f);
 }
@@ -460,12 +465,9 @@ static void test_electrolyte_tables(void **state) {
     lmb_cell *copy = NULL;
     assert_int_equal(lmb_cell_copy(g_ctx, tab, &copy), LMB_OK);
     lmb_cell_free(tab);
-    curve a = discharge(named, 1.0), b = discharge(copy, 1.0);
-    double dv = max_diff(&a, &b);
+    double dv = discharge_diff(named, copy, 1.0);
     if (!(dv < 5e-4))
         fail_msg("tables vs correlations: %.3f mV", 1e3 * dv);
-    curve_free(&a);
-    curve_free(&b);
     /* a number replaces the table again */
     set(copy, "electrolyte.conductivity_S_m", 1.0);
     assert_int_equal(lmb__cell_params(copy)->electrolyte.kappa_fn.kind, LMB_PROP_CONSTANT);
