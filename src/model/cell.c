@@ -1334,15 +1334,6 @@ static void fill_info(const lmb__param_row *r, double si, lmb_param_info *out) {
     out->is_default = 1;
 }
 
-lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
-                                const char *fitted_to, int level, int reject_duplicate) {
-    lmb_prop v = {.kind = LMB_PROP_NAMED, .named = ocv};
-    int i = cell && cell->p.type == LMB_CELL_LI_POROUS ? lmb__prop_index("porous.ocv")
-                                                       : lmb__prop_index("lfp.ocv");
-    return lmb__cell_assign_prop(ctx, cell, i, &v, NULL, NULL, source, fitted_to, level,
-                                 reject_duplicate);
-}
-
 void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const char **fitted_to,
                               int *is_default) {
     int i = cell && cell->p.type == LMB_CELL_LI_POROUS ? lmb__prop_index("porous.ocv")

@@ -96,15 +96,6 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
                             const char *fitted_to, int level, int reject_duplicate);
 
 /*
- * The open-circuit potential fit of a li-lfp cell's LFP ("lfp.ocv" in a file; a name, not a
- * schema row): writes ocv (an lmb_lfp_ocv) and its provenance, as lmb__cell_assign does for a
- * number. Statuses: LMB_OK, LMB_EINVAL (not a known fit), LMB_EKEY (already given at level
- * with reject_duplicate), LMB_ENOMEM.
- */
-lmb_status lmb__cell_assign_ocv(lmb_ctx *ctx, lmb_cell *cell, int ocv, const char *source,
-                                const char *fitted_to, int level, int reject_duplicate);
-
-/*
  * Function-valued parameters (cell.c, matprop.h): electrolyte.conductivity, .diffusivity,
  * .transference_number, .thermodynamic_factor (a correlation or a table instead of the number)
  * and lfp.ocv / porous.ocv (a named function or a table). Index i in 0 .. lmb__prop_count()-1.
@@ -127,8 +118,9 @@ lmb_status lmb__cell_assign_prop(lmb_ctx *ctx, lmb_cell *cell, int i, const lmb_
 void lmb__cell_prop_info(const lmb_cell *cell, int i, const lmb_prop **value, const char **source,
                          const char **fitted_to, int *is_default);
 
-/* The provenance of the LFP's OCV fit: source and fitted_to ("" if none) and whether it was
- * defaulted. Any output pointer may be NULL. */
+/* The provenance of the porous positive's OCV (lfp.ocv or porous.ocv, by the cell's type):
+ * source and fitted_to ("" if none) and whether it was defaulted. Any output pointer may be
+ * NULL. */
 void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const char **fitted_to,
                               int *is_default);
 
