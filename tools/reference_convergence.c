@@ -165,12 +165,18 @@ int main(void) {
             curve_free(&F);
         }
         double tr = 0.0, dr = diff_mV(&C, &R, &tr);
-        printf("%-4d %-4d %-6d %-5g | %-8.5f %-5ld %-5ld %-6.3f | %-6.3f %-6.3f %-6.3f %-6.3f "
-               "%-6.3f     | %.3f at %.0f s\n",
-               c->sep, c->pos, c->shells, c->tol, C.capacity_mAh_cm2, C.steps, C.res, C.wall_s,
-               d[0], d[1], d[2], d[3], d[4], dr, tr);
+        printf("%-4d %-4d %-6d %-5g | %-8.5f %-5ld %-5ld %-6.3f | ", c->sep, c->pos, c->shells,
+               c->tol, C.capacity_mAh_cm2, C.steps, C.res, C.wall_s);
+        for (int f = 0; f < 5; f++) {
+            if (isnan(d[f]))
+                printf("%-6s ", "-");
+            else
+                printf("%-6.3f ", d[f]);
+        }
+        printf("    | %.3f at %.0f s\n", dr, tr);
         curve_free(&C);
     }
+    printf("\n(- : the refined mesh would need more shells than the schema's 50)\n");
     curve_free(&R);
     lmb_ctx_free(ctx);
     return 0;
