@@ -37,19 +37,19 @@ int main(int argc, char **argv) {
     }
     lmb_eis_data *data[MAX_FILES];
     size_t n_spectra = 0, n_points = 0;
-    double t0 = bench_now_s();
+    double t0 = lmb__now_s();
     int n_files =
         bench_load_eis_dir(ctx, "bench_eis_fit", dir, data, MAX_FILES, &n_spectra, &n_points);
     if (n_files < 0) {
         fprintf(stderr, "bench_eis_fit: %s: cannot open\n", dir);
         return 1;
     }
-    double t_read = bench_now_s() - t0;
+    double t_read = lmb__now_s() - t0;
     lmb_circuit_fit_options opt = lmb_circuit_fit_options_default();
     double t[MAX_RUNS];
     int failed = 0;
     for (int r = 0; r < runs; r++) {
-        t0 = bench_now_s();
+        t0 = lmb__now_s();
         for (int k = 0; k < n_files; k++)
             for (size_t s = 0; s < lmb_eis_data_count(data[k]); s++) {
                 lmb_circuit_fit_result res;
@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
                 }
                 lmb_circuit_fit_result_free(&res);
             }
-        t[r] = bench_now_s() - t0;
+        t[r] = lmb__now_s() - t0;
     }
     double med = bench_median(t, runs);
     printf("bench_eis_fit: %d files, %zu spectra, %zu points (read in %.3f s); circuit %s\n",

@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
             return 1;
         }
         double I = 1e-3 * lmb_sim_area_m2(sim) * 1e4; /* 1 mA/cm2 [A] */
-        double t0 = bench_now_s();
+        double t0 = lmb__now_s();
         for (int c = 0; c < 100; c++)
             for (int h = 0; h < 2; h++) {
                 lmb_step s = lmb_step_init();
@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
                 }
                 v_end = res.v_end;
             }
-        wall[r] = bench_now_s() - t0;
+        wall[r] = lmb__now_s() - t0;
         lmb_sim_get_stats(sim, &stats);
         lmb_series s;
         lmb_sim_series(sim, &s);

@@ -75,12 +75,12 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "bench: %s\n", lmb_ctx_errmsg(ctx));
                     return 1;
                 }
-                double t0 = bench_now_s();
+                double t0 = lmb__now_s();
                 if (lmb_protocol_run(ctx, sim, proto, NULL, NULL, &res) != LMB_OK) {
                     fprintf(stderr, "bench: %s\n", lmb_ctx_errmsg(ctx));
                     return 1;
                 }
-                wall[r] = bench_now_s() - t0;
+                wall[r] = lmb__now_s() - t0;
                 lmb_sim_get_stats(sim, &stats);
                 if (r == 0)
                     keep_series(&ev[sp], sim);

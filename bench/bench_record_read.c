@@ -76,9 +76,9 @@ int main(int argc, char **argv) {
             for (int i = 0; i < runs; i++) {
                 lmb_record_free(r);
                 r = NULL;
-                double t0 = bench_now_s();
+                double t0 = lmb__now_s();
                 lmb_status s = lmb_record_load(ctx, path, &r);
-                t[i] = bench_now_s() - t0;
+                t[i] = lmb__now_s() - t0;
                 if (s != LMB_OK) {
                     fprintf(stderr, "bench_record_read: %s\n", lmb_ctx_errmsg(ctx));
                     failed = 1;
@@ -93,10 +93,10 @@ int main(int argc, char **argv) {
             secs[g] += med;
             printf("%-62.62s %-13s %9.3f %9zu %9.1f\n", names[k], lmb_record_format(r), mb,
                    lmb_record_rows(r), mb / med);
-            double t0 = bench_now_s();
+            double t0 = lmb__now_s();
             lmb_analysis *a = NULL;
             if (lmb_record_analyze(ctx, r, NULL, &a) == LMB_OK) {
-                analyze_s += bench_now_s() - t0;
+                analyze_s += lmb__now_s() - t0;
                 rows_total += (double)lmb_record_rows(r);
             }
             lmb_analysis_free(a);

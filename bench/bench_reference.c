@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
             lmb_sim *sim = NULL;
             lmb_sim_options opt = {.sparse = sparse};
             lmb_summary *sum = NULL;
-            double t0 = bench_now_s();
+            double t0 = lmb__now_s();
             lmb_run_options ro = {0};
             lmb_run_result res;
             if (lmb_sim_create(ctx, cell, &opt, &sim) != LMB_OK ||
@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "bench_reference: %s: %s\n", k_protocols[k], lmb_ctx_errmsg(ctx));
                 return 1;
             }
-            wall[r] = bench_now_s() - t0;
+            wall[r] = lmb__now_s() - t0;
             lmb_sim_get_stats(sim, &st);
             const lmb_cycle_row *c =
                 lmb_summary_cycle_count(sum) > 0 ? lmb_summary_cycle(sum, 0) : NULL;

@@ -60,9 +60,9 @@ int main(int argc, char **argv) {
     snprintf(json_path, sizeof json_path, "%s/out/comparison.json", dir);
     printf("bench_reproduce: %s, median of %d runs\n", cmd, runs);
     for (int r = 0; r < runs; r++) {
-        double t0 = bench_now_s();
+        double t0 = lmb__now_s();
         int rc = system(cmd);
-        t_cmd[r] = bench_now_s() - t0;
+        t_cmd[r] = lmb__now_s() - t0;
         if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) != 0) {
             fprintf(stderr, "bench_reproduce: `%s` failed (status %d)\n", cmd, rc);
             return 1;

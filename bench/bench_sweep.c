@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
     double t_bare[20];
     long steps = 0;
     for (int r = 0; r < runs; r++) {
-        double t0 = bench_now_s();
+        double t0 = lmb__now_s();
         steps = 0;
         for (long i = 0; i < N; i++) {
             lmb_sweep_result res;
@@ -71,7 +71,7 @@ int main(int argc, char **argv) {
             }
             steps += res.ida_steps;
         }
-        t_bare[r] = bench_now_s() - t0;
+        t_bare[r] = lmb__now_s() - t0;
     }
     lmb_sweep_worker_free(w);
     double bare = bench_median(t_bare, runs);
@@ -86,12 +86,12 @@ int main(int argc, char **argv) {
             snprintf(path, sizeof path, "%s/j%d-r%d.sqlite", dir, jobs, r);
             lmb_sweep_options opt = {.jobs = jobs, .out_dir = dir};
             lmb_sweep_progress p;
-            double t0 = bench_now_s();
+            double t0 = lmb__now_s();
             if (lmb_sweep_run(ctx, sw, path, &opt, &p) != LMB_OK || p.computed != N) {
                 fprintf(stderr, "bench_sweep: %s\n", lmb_ctx_errmsg(ctx));
                 return 1;
             }
-            t[r] = bench_now_s() - t0;
+            t[r] = lmb__now_s() - t0;
             for (const char *ext = ""; ext; ext = !ext[0]                ? "-wal"
                                                   : !strcmp(ext, "-wal") ? "-shm"
                                                                          : NULL) {

@@ -1,18 +1,14 @@
 /*
- * bench_util.h - what every benchmark of bench/ shares: a monotonic clock and the median of
- * repeated timings (medians are what the benchmarks report).
+ * bench_util.h - what every benchmark of bench/ shares: the library's monotonic clock
+ * (core/clock.h lmb__now_s) and the median of repeated timings (medians are what the benchmarks
+ * report).
  */
 #ifndef LMB_BENCH_UTIL_H
 #define LMB_BENCH_UTIL_H
 
-#include <stdlib.h>
-#include <time.h>
+#include "core/clock.h"
 
-static inline double bench_now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include <stdlib.h>
 
 static inline int bench_cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;

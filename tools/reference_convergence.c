@@ -10,16 +10,16 @@
  * of the double layers after the current starts is not part of the discharge curve), the finer
  * run linearly interpolated between its points (lmb__curve_max_diff).
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, in core/clock.h */
 
 #include "analysis/curve.h"
+#include "core/clock.h"
 #include "lmb/lmb.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct config {
     int sep, pos, shells;
@@ -34,12 +34,6 @@ typedef struct curve {
     long steps, res;
     double wall_s;
 } curve;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double v) {
     if (lmb_cell_set(ctx, cell, key, v) == LMB_OK)
@@ -68,7 +62,7 @@ static int run(lmb_ctx *ctx, const config *c, curve *out) {
             goto fail;
     }
     lmb_sim_options opt = {.sparse = 1};
-    double t0 = now_s();
+    double t0 = lmb__now_s();
     if (lmb_sim_create(ctx, cell, &opt, &sim) != LMB_OK)
         goto fail;
     lmb_step s = lmb_step_init();
@@ -79,7 +73,7 @@ static int run(lmb_ctx *ctx, const config *c, curve *out) {
     lmb_step_result r;
     if (lmb_sim_run_step(ctx, sim, &s, &r) != LMB_OK)
         goto fail;
-    out->wall_s = now_s() - t0;
+    out->wall_s = lmb__now_s() - t0;
     lmb_series ser;
     lmb_sim_series(sim, &ser);
     out->n = ser.n;

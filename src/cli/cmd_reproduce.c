@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "io/report.h"
 #include "study/study.h"
 
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef enum experiment_kind { EXP_LILI, EXP_ADAMS, EXP_LFP } experiment_kind;
@@ -225,12 +225,6 @@ static lmb_status load_cell(lmb_ctx *ctx, const char *arg, double loading_mg, lm
         *out = NULL;
     }
     return st;
-}
-
-static double now_wall_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
@@ -456,13 +450,13 @@ int lmb_cmd_reproduce(lmb_ctx *ctx, int argc, char **argv) {
     cJSON_Delete(t.rows);
     free(out);
     if (written && report) { /* the report reads what was just written */
-        double t0 = now_wall_s();
+        double t0 = lmb__now_s();
         lmb_status st = lmb__report_reproduce(ctx, outdir);
         if (st != LMB_OK) {
             fprintf(stderr, "lmb: the report could not be written: %s\n", lmb_ctx_errmsg(ctx));
             rc = LMB_EXIT_FAIL;
         } else if (!quiet) {
-            printf("Report: %s/report.html (%.1f s)\n", outdir, now_wall_s() - t0);
+            printf("Report: %s/report.html (%.1f s)\n", outdir, lmb__now_s() - t0);
         }
     }
     return rc;
