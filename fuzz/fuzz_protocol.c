@@ -12,6 +12,8 @@
  */
 #include "lmb/lmb.h"
 
+#include "fuzz_util.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -80,22 +82,16 @@ static void check(lmb_ctx *ctx, const lmb_protocol *p) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    char *text = malloc(size + 1);
+    lmb_ctx *ctx = NULL;
+    char *text = fuzz_text(data, size, &ctx);
     if (!text)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    lmb_ctx *ctx = NULL;
-    if (lmb_ctx_create(&ctx) != LMB_OK) {
-        free(text);
-        return 0;
-    }
     lmb_protocol *p = NULL;
     lmb_status st = lmb_protocol_parse(ctx, text, "fuzz.txt", &p);
     if (st != LMB_OK) {
-        const char *msg = lmb_ctx_errmsg(ctx);
-        if (!msg[0] || strchr(msg, '\n') || p)
-            abort(); /* every error is one non-empty line, and nothing is returned */
+        fuzz_check_msg(ctx); /* every error is one non-empty line ... */
+        if (p)
+            abort(); /* ... and nothing is returned */
     } else {
         check(ctx, p);
         lmb_protocol_free(p);

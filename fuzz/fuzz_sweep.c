@@ -10,29 +10,22 @@
  */
 #include "lmb/lmb.h"
 
+#include "fuzz_util.h"
+
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    char *text = malloc(size + 1);
+    lmb_ctx *ctx = NULL;
+    char *text = fuzz_text(data, size, &ctx);
     if (!text)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    lmb_ctx *ctx = NULL;
-    if (lmb_ctx_create(&ctx) != LMB_OK) {
-        free(text);
-        return 0;
-    }
     lmb_sweep *sw = NULL;
     lmb_status st = lmb_sweep_parse(ctx, text, "fuzz.json", "/nonexistent-fuzz-dir", &sw);
     if (st != LMB_OK) {
-        const char *msg = lmb_ctx_errmsg(ctx);
-        if (!msg[0] || strchr(msg, '\n'))
-            abort(); /* every error is one non-empty line */
+        fuzz_check_msg(ctx); /* every error is one non-empty line */
     } else {
         lmb_sweep_free(sw);
     }

@@ -18,6 +18,8 @@
 #include "lmb/lmb.h"
 #include "model/table.h"
 
+#include "fuzz_util.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,16 +27,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_msg(const lmb_ctx *ctx) {
-    const char *msg = lmb_ctx_errmsg(ctx);
-    if (!msg[0] || strchr(msg, '\n'))
-        abort(); /* every error is one non-empty line */
-}
-
 static void check_spline(lmb_ctx *ctx, const lmb__table *t, lmb__interp kind) {
     lmb__spline s;
     if (lmb__spline_init(ctx, t, kind, &s) != LMB_OK) {
-        check_msg(ctx);
+        fuzz_check_msg(ctx);
         if (s.interp)
             abort(); /* zeroed on failure */
         return;
@@ -80,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         lmb__table t;
         lmb_status st = lmb__table_parse(ctx, text, size, "fuzz.csv", dims[k][0], dims[k][1], &t);
         if (st != LMB_OK) {
-            check_msg(ctx);
+            fuzz_check_msg(ctx);
             if (t.n != 0 || t.x || t.y)
                 abort(); /* zeroed on failure */
             continue;
