@@ -67,20 +67,46 @@ lmb_status lmb__ctx_fail(lmb_ctx *ctx, lmb_status status, const char *fmt, ...) 
     if (!ctx)
         return status;
     ctx->errcode = status;
+    char raw[LMB__ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    lmb__escape(ctx->errmsg, sizeof ctx->errmsg, raw);
     return status;
 }
 
 void lmb__ctx_prefix_error(lmb_ctx *ctx, const char *prefix) {
     if (!ctx || !prefix || !prefix[0])
         return;
-    char tmp[2 * LMB__ERRMSG_MAX];
-    snprintf(tmp, sizeof tmp, "%.*s: %s", LMB__ERRMSG_MAX / 2, prefix, ctx->errmsg);
+    char shown[LMB__ERRMSG_MAX / 2], tmp[2 * LMB__ERRMSG_MAX];
+    lmb__escape(shown, sizeof shown, prefix);
+    snprintf(tmp, sizeof tmp, "%s: %s", shown, ctx->errmsg);
     tmp[LMB__ERRMSG_MAX - 1] = '\0'; /* truncate to the buffer */
     memcpy(ctx->errmsg, tmp, LMB__ERRMSG_MAX);
+}
+
+void lmb__escape(char *dst, size_t n, const char *s) {
+    if (!dst || n == 0)
+        return;
+    size_t k = 0;
+    const char *ellipsis = "...";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
+        if (k + need + 4 > n) { /* keep room for "..." and the terminator */
+            for (const char *e = ellipsis; *e && k + 1 < n; e++)
+                dst[k++] = *e;
+            break;
+        }
+        if (need == 4) {
+            snprintf(dst + k, 5, "\\x%02x", c);
+            k += 4;
+        } else {
+            dst[k++] = (char)c;
+        }
+    }
+    dst[k] = '\0';
 }
 
 void lmb_ctx_set_log(lmb_ctx *ctx, lmb_log_fn fn, void *user, lmb_log_level max_level) {

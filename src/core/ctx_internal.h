@@ -9,6 +9,7 @@
 #include "lmb/ctx.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define LMB__ERRMSG_MAX 1024
 
@@ -26,10 +27,18 @@ struct lmb_ctx {
 #define LMB__PRINTF(a, b)
 #endif
 
-/* Records status and a formatted sentence in ctx (ctx may be NULL); returns status. */
+/*
+ * Copies s into dst (size n) for an error message: bytes that would break a one-line message
+ * (control characters) become \xNN and a long text is cut with "...".
+ */
+void lmb__escape(char *dst, size_t n, const char *s);
+
+/* Records status and a formatted sentence in ctx (ctx may be NULL); returns status. The
+ * sentence stays one line whatever the arguments hold: control characters become \xNN
+ * (lmb__escape). */
 lmb_status lmb__ctx_fail(lmb_ctx *ctx, lmb_status status, const char *fmt, ...) LMB__PRINTF(3, 4);
 
-/* Prefixes the present error sentence with "prefix: " (e.g. a file name). */
+/* Prefixes the present error sentence with "prefix: " (e.g. a file name; escaped as above). */
 void lmb__ctx_prefix_error(lmb_ctx *ctx, const char *prefix);
 
 void lmb__log(lmb_ctx *ctx, lmb_log_level level, const char *fmt, ...) LMB__PRINTF(3, 4);

@@ -429,29 +429,6 @@ static char *dup_str(const char *s) {
     return d;
 }
 
-void lmb__escape(char *dst, size_t n, const char *s) {
-    if (!dst || n == 0)
-        return;
-    size_t k = 0;
-    const char *ellipsis = "...";
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
-        if (k + need + 4 > n) { /* keep room for "..." and the terminator */
-            for (const char *e = ellipsis; *e && k + 1 < n; e++)
-                dst[k++] = *e;
-            break;
-        }
-        if (need == 4) {
-            snprintf(dst + k, 5, "\\x%02x", c);
-            k += 4;
-        } else {
-            dst[k++] = (char)c;
-        }
-    }
-    dst[k] = '\0';
-}
-
 void lmb__fmt_num(char *dst, size_t n, double v) {
     /* exponent notation only for very small or large magnitudes: "100", not "1e+02" */
     int plain = fabs(v) >= 1e-5 && fabs(v) < 1e7;

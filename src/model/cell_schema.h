@@ -135,12 +135,6 @@ void lmb__cell_ocv_provenance(const lmb_cell *cell, const char **source, const c
  */
 lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p);
 
-/*
- * Copies s into dst (size n) for an error message: bytes that would break a one-line message
- * (control characters) become \xNN and a long text is cut with "...".
- */
-void lmb__escape(char *dst, size_t n, const char *s);
-
 /* Shortest "%.*g" text of v that reads back as v (at most 17 digits). */
 void lmb__fmt_num(char *dst, size_t n, double v);
 

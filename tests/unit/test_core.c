@@ -40,6 +40,11 @@ static void test_ctx_errors(void **state) {
     assert_int_equal(lmb_ctx_errcode(ctx), LMB_ERANGE);
     lmb__ctx_prefix_error(ctx, "cell.json");
     assert_string_equal(lmb_ctx_errmsg(ctx), "cell.json: x = 3");
+    /* whatever the arguments hold (a JSON key, a file name), the sentence stays one line */
+    lmb__ctx_fail(ctx, LMB_EKEY, "unknown key \"%s\"", "a\nb\tc");
+    assert_string_equal(lmb_ctx_errmsg(ctx), "unknown key \"a\\x0ab\\x09c\"");
+    lmb__ctx_prefix_error(ctx, "dir\n/cell.json");
+    assert_string_equal(lmb_ctx_errmsg(ctx), "dir\\x0a/cell.json: unknown key \"a\\x0ab\\x09c\"");
     /* a very long message is truncated, not overflowed */
     char big[3000];
     memset(big, 'a', sizeof big - 1);
