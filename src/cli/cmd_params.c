@@ -101,8 +101,9 @@ static int show_presets(lmb_ctx *ctx) {
     return finish_output();
 }
 
-/* The LFP electrode of a li-lfp cell: thickness, theoretical capacity, particle classes. */
-static void show_derived_lfp(const lmb_params *p) {
+/* The porous positive of a li-lfp or li-porous cell: thickness or filler, tortuosity, solid
+ * conductivity, capacity, exchange current, particle classes. */
+static void show_derived_porous(const lmb_params *p) {
     const lmb_lfp_params *l = &p->lfp;
     const double mAh_cm2 = 3.6e4; /* [C/m2] */
     int lfp = p->type == LMB_CELL_LI_LFP;
@@ -122,18 +123,15 @@ static void show_derived_lfp(const lmb_params *p) {
     snprintf(label, sizeof label, "%s pore tortuosity eps^-b", E);
     printf("  %-46s %-10.4g\n", label, pow(l->porosity, -l->bruggeman));
     snprintf(label, sizeof label, "%s solid conductivity sigma (1-eps)^(1+b)", E);
-    printf("  %-46s %-10.4g %s\n", label, l->sigma_S_m * pow(1.0 - l->porosity, 1.0 + l->bruggeman),
-           "S/m");
+    printf("  %-46s %-10.4g %s\n", label, lmb__lfp_sigma_eff(l), "S/m");
     snprintf(label, sizeof label, "%s areal capacity c_max F eps_act L", E);
     printf("  %-46s %-10.4g %s\n", label,
            l->c_max_mol_m3 * LMB_FARADAY * l->active_volume_fraction * l->accessible_fraction *
                l->thickness_m / mAh_cm2,
            "mAh/cm2");
     if (l->rate_constant > 0.0) {
-        /* the exchange current at c_ref and y = 0.5 that the rate constant gives (lfp.c) */
-        double i0 = LMB_FARADAY * l->rate_constant * sqrt(l->c_ref_mol_m3) * 0.5 * l->c_max_mol_m3;
-        printf("  %-46s %-10.4g %s\n", "porous i0 = F k c_ref^0.5 c_max/2 (1 M, y = 0.5)", i0 * 0.1,
-               "mA/cm2");
+        printf("  %-46s %-10.4g %s\n", "porous i0 = F k c_ref^0.5 c_max/2 (1 M, y = 0.5)",
+               lmb__lfp_i0_ref(l) * 0.1, "mA/cm2");
     }
     int n = l->size_classes;
     double *R = n >= 1 ? malloc((size_t)n * sizeof *R) : NULL;
@@ -185,7 +183,7 @@ static void show_derived(const lmb_params *p) {
         printf("  %-46s %-10.4g\n", label, lmb__layer_tortuosity(c));
     }
     if (lmb__type_porous(p->type))
-        show_derived_lfp(p);
+        show_derived_porous(p);
 }
 
 static int show_cell(lmb_ctx *ctx, const char *arg, int json) {

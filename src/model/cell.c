@@ -1004,6 +1004,16 @@ double lmb__sei_resistance(const lmb_li_params *e) {
     return e->sei_resistivity_ohm_m * e->sei_thickness_m;
 }
 
+double lmb__lfp_i0_ref(const lmb_lfp_params *p) {
+    if (p->rate_constant > 0.0)
+        return LMB_FARADAY * p->rate_constant * sqrt(p->c_ref_mol_m3) * 0.5 * p->c_max_mol_m3;
+    return p->i0_ref_A_m2;
+}
+
+double lmb__lfp_sigma_eff(const lmb_lfp_params *p) {
+    return p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
+}
+
 int lmb__lfp_class_radii(const lmb_lfp_params *p, double *R_out) {
     int n = p ? p->size_classes : 0;
     if (n < 1 || !R_out || !(p->radius_m > 0.0) || !(p->size_spread >= 0.0))

@@ -76,13 +76,11 @@ lmb_status lmb__lfp_region_init(lmb_ctx *ctx, lmb__lfp_region *R, const lmb_lfp_
     R->c_max = p->c_max_mol_m3;
     R->D_s = p->D_s_m2_s;
     R->c_ref = p->c_ref_mol_m3;
-    R->i0_ref = p->rate_constant > 0.0
-                    ? LMB_FARADAY * p->rate_constant * sqrt(R->c_ref) * 0.5 * R->c_max
-                    : p->i0_ref_A_m2;
+    R->i0_ref = lmb__lfp_i0_ref(p);
     R->cdl = p->cdl_F_m2;
     /* Bruggeman on the solid fraction as on the pores: sigma (1 - eps) / tau_s with
      * tau_s = (1 - eps)^-b */
-    const double sigma_eff = p->sigma_S_m * pow(1.0 - p->porosity, 1.0 + p->bruggeman);
+    const double sigma_eff = lmb__lfp_sigma_eff(p);
     lmb_prop named = {.kind = LMB_PROP_NAMED, .named = p->ocv};
     lmb_status ost =
         lmb__matprop_init(ctx, &R->ocv, LMB__PROP_OCV,

@@ -230,6 +230,12 @@ const char *lmb__cell_type_name(lmb_cell_type type);
 /* Derived quantities used by the model and by `lmb params show`. */
 double lmb__layer_tortuosity(const lmb_layer_params *l); /* [1] */
 double lmb__sei_resistance(const lmb_li_params *e);      /* [ohm m2] r_SEI = rho L */
+/* [A/m2] the porous positive's exchange current at c_ref and stoichiometry 0.5: with a rate
+ * constant k, F k c_ref^0.5 (c_max/2)^0.5 (c_max/2)^0.5; otherwise the i0 given */
+double lmb__lfp_i0_ref(const lmb_lfp_params *p);
+/* [S/m] the porous positive's effective solid conductivity sigma (1-eps)^(1+b) (Bruggeman on
+ * the whole solid fraction, filler included) */
+double lmb__lfp_sigma_eff(const lmb_lfp_params *p);
 
 /*
  * Radii [m] of the LFP's particle-size classes, smallest first: p->size_classes classes of

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "lmb/lmb.h"
+#include "model/lfp_ocv.h"
 #include "model/table.h"
 
 #include <gsl/gsl_interp.h>
@@ -724,13 +725,6 @@ static void test_spline_range(void **state) {
 
 /* ---- the LiCoO2 table of the reference case ---------------------------------------------- */
 
-/* The closed form the table samples (../shared/cases/li-foil-licoo2/README.md) [V]. */
-static double licoo2_ocp(double y) {
-    return 2.16216 + 0.07645 * tanh(30.834 - 54.4806 * y) + 2.1581 * tanh(52.294 - 50.294 * y) -
-           0.14169 * tanh(11.0923 - 19.8543 * y) + 0.2051 * tanh(1.4684 - 5.4888 * y) +
-           0.2531 * tanh((0.56478 - y) / 0.1316) - 0.02167 * tanh((y - 0.525) / 0.006);
-}
-
 static void test_licoo2(void **state) {
     (void)state;
     FILE *fp = fopen(LICOO2_CSV, "rb");
@@ -751,10 +745,10 @@ static void test_licoo2(void **state) {
     assert_string_equal(t.y_name, "ocp");
     assert_string_equal(t.y_unit, "V");
     assert_string_equal(t.origin, LICOO2_CSV);
-    /* the table is the closed form rounded to 1e-6 V */
+    /* the table is the closed form (lfp_ocv.h, as the README gives it) rounded to 1e-6 V */
     double worst_data = 0.0;
     for (int i = 0; i < t.n; i++)
-        worst_data = fmax(worst_data, fabs(t.y[i] - licoo2_ocp(t.x[i])));
+        worst_data = fmax(worst_data, fabs(t.y[i] - lmb__ocv_licoo2_dualfoil1998(t.x[i], NULL)));
     assert_true(worst_data <= 0.5e-6 + 1e-12);
 
     for (int kind = 0; kind < LMB__INTERP_COUNT; kind++) {
@@ -764,7 +758,7 @@ static void test_licoo2(void **state) {
         for (int i = 0; i + 1 < t.n; i++) {
             double x = 0.5 * (t.x[i] + t.x[i + 1]), y = 0.0;
             assert_int_equal(lmb__spline_eval(&s, x, &y, NULL), 0);
-            double e = fabs(y - licoo2_ocp(x));
+            double e = fabs(y - lmb__ocv_licoo2_dualfoil1998(x, NULL));
             if (e > worst)
                 worst = e, at = x;
             if (x > 0.05 && x < 0.95 && e > worst_mid)
