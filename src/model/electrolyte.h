@@ -43,9 +43,11 @@ static inline double lmb__el_D(const lmb__electrolyte *e, double c) {
 static inline double lmb__el_tplus(const lmb__electrolyte *e, double c) {
     return lmb__matprop_eval(&e->tplus, c, NULL);
 }
-/* Coefficient of dln c in the current: (2 R T / F)(1 - t+) TDF [V]. */
-static inline double lmb__el_diffusion_potential(const lmb__electrolyte *e, double c) {
-    return 2.0 * e->RT_F * (1.0 - lmb__el_tplus(e, c)) * lmb__matprop_eval(&e->tdf, c, NULL);
+/* Coefficient of dln c in the current: (2 R T / F)(1 - t+) TDF [V], with tplus the caller's
+ * lmb__el_tplus(e, c) (the anion flux needs it too: evaluated once). */
+static inline double lmb__el_diffusion_potential(const lmb__electrolyte *e, double c,
+                                                 double tplus) {
+    return 2.0 * e->RT_F * (1.0 - tplus) * lmb__matprop_eval(&e->tdf, c, NULL);
 }
 
 /* A sentence naming the first electrolyte table whose range c leaves ("" if none) into buf. */

@@ -79,19 +79,22 @@ const lmb__lili *lmb__lili_of(const lmb__model *m) {
     return &((const lili_model *)m)->L;
 }
 
-/* Electrolyte current through an inner face from the two cells' c and phi [A/m2]. */
+/* Electrolyte current through an inner face from the two cells' c and phi [A/m2]; the
+ * properties at the face's concentration, the mean of the two; t+ there into *tplus. */
 static inline double face_current(const lmb__lili *L, double g, double cl, double cr, double pl,
-                                  double pr) {
+                                  double pr, double *tplus) {
     double cf = 0.5 * (cl + cr);
+    *tplus = lmb__el_tplus(&L->el, cf);
     double kap = lmb__el_kappa(&L->el, cf) * g;
-    return -kap * ((pr - pl) - lmb__el_diffusion_potential(&L->el, cf) * (log(cr) - log(cl)));
+    return -kap *
+           ((pr - pl) - lmb__el_diffusion_potential(&L->el, cf, *tplus) * (log(cr) - log(cl)));
 }
 
+/* The anion flux through that face [mol/(m2 s)], from its current and t+ (face_current). */
 static inline double face_anion_flux(const lmb__lili *L, double g, double cl, double cr,
-                                     double i_face) {
+                                     double tplus, double i_face) {
     double cf = 0.5 * (cl + cr);
-    return -lmb__el_D(&L->el, cf) * g * (cr - cl) -
-           (1.0 - lmb__el_tplus(&L->el, cf)) * i_face / LMB_FARADAY;
+    return -lmb__el_D(&L->el, cf) * g * (cr - cl) - (1.0 - tplus) * i_face / LMB_FARADAY;
 }
 
 /* The surface concentration from N- = 0 across the boundary half cell, with D and t+ taken at
@@ -290,8 +293,9 @@ static int residual(const lmb__model *m, double t, const double *y, const double
     }
     for (int k = 0; k + 1 < n; k++) {
         double cl = y[ic[k]], cr = y[ic[k + 1]];
-        double i_f = face_current(L, M->g_face[k], cl, cr, y[ip[k]], y[ip[k + 1]]);
-        double n_f = face_anion_flux(L, M->g_face[k], cl, cr, i_f);
+        double tp;
+        double i_f = face_current(L, M->g_face[k], cl, cr, y[ip[k]], y[ip[k + 1]], &tp);
+        double n_f = face_anion_flux(L, M->g_face[k], cl, cr, tp, i_f);
         r[ic[k]] += n_f;
         r[ic[k + 1]] -= n_f;
         r[ip[k]] += i_f;
@@ -354,8 +358,9 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         double iF = y[L->i_iF[s]];
         double phi_s = s == LMB_SIDE_NEG ? 0.0 : y[iV];
         double phi_e = phi_s - dphi;
-        double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk)
-                                            : face_current(L, g, ck, cs, pk, phi_e);
+        double tp;
+        double ie_model = s == LMB_SIDE_NEG ? face_current(L, g, cs, ck, phi_e, pk, &tp)
+                                            : face_current(L, g, ck, cs, pk, phi_e, &tp);
         double i_anodic = s == LMB_SIDE_NEG ? ie : -ie; /* total current leaving the metal */
         double vf = y[dg->ivf];
         double eta = dphi - vf;
@@ -393,9 +398,10 @@ static int residual(const lmb__model *m, double t, const double *y, const double
         r[iV] = lmb__lfp_collector_current(L, y) - (I - shunt);
     } else {
         int kf = L->k_pos_face;
+        double tp;
         double i_sep = kf < 0 ? y[L->i_ie[1]]
                               : face_current(L, M->g_face[kf - 1], y[ic[kf - 1]], y[ic[kf]],
-                                             y[ip[kf - 1]], y[ip[kf]]);
+                                             y[ip[kf - 1]], y[ip[kf]], &tp);
         r[iV] = -i_sep - (I - shunt);
     }
     switch (m->control) {
