@@ -822,6 +822,20 @@ static lmb_status prov_set(lmb_ctx *ctx, lmb__prov *pv, const char *source, cons
     return LMB_OK;
 }
 
+/* Property i back to not given: its table freed and its provenance cleared (the parameter is
+ * the caller's). */
+static void prop_forget(lmb_cell *cell, int i) {
+    prop_table_drop(cell, i);
+    prov_clear(&cell->prop_prov[i]);
+    cell->prop_prov[i].given = LMB__GIVEN_NONE;
+}
+
+/* A number given for property i's key replaces its correlation or table. */
+static void prop_to_number(lmb_cell *cell, int i) {
+    prop_forget(cell, i);
+    *prop_field(&cell->p, i) = (lmb_prop){0};
+}
+
 lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
                             const lmb_unit *unit, const char *shown_key, const char *source,
                             const char *fitted_to, int level, int reject_duplicate) {
@@ -854,12 +868,8 @@ lmb_status lmb__cell_assign(lmb_ctx *ctx, lmb_cell *cell, int row, double value,
             return st;
         write_field(&cell->p, &k_rows[t[k]], si);
     }
-    if (pi >= 0) { /* a number replaces a correlation or a table */
-        prop_table_drop(cell, pi);
-        *prop_field(&cell->p, pi) = (lmb_prop){0};
-        prov_clear(&cell->prop_prov[pi]);
-        cell->prop_prov[pi].given = LMB__GIVEN_NONE;
-    }
+    if (pi >= 0)
+        prop_to_number(cell, pi);
     return LMB_OK;
 }
 
@@ -907,28 +917,29 @@ lmb_status lmb__cell_assign_prop(lmb_ctx *ctx, lmb_cell *cell, int i, const lmb_
     if (reject_duplicate &&
         (cell->prop_prov[i].given == level || (num >= 0 && cell->prov[num].given == level)))
         LMB__FAIL(ctx, LMB_EKEY, "duplicate key '%s': %s is already given", shown_key, pr->key);
+    /* what can fail first, so that a failure leaves the cell as it was */
+    lmb__table *own = NULL;
+    if (value->kind == LMB_PROP_TABLE && !(own = malloc(sizeof *own)))
+        LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the table of %s", shown_key);
     lmb_status st = prov_set(ctx, &cell->prop_prov[i], source, fitted_to, level);
-    if (st != LMB_OK)
+    if (st != LMB_OK) {
+        free(own);
         return st;
+    }
     prop_table_drop(cell, i);
     lmb_prop *f = prop_field(&cell->p, i);
     *f = *value;
     f->table = NULL;
-    if (value->kind == LMB_PROP_TABLE) {
-        cell->prop_table[i] = malloc(sizeof *cell->prop_table[i]);
-        if (!cell->prop_table[i])
-            LMB__FAIL(ctx, LMB_ENOMEM, "out of memory for the table of %s", shown_key);
-        *cell->prop_table[i] = *table; /* moved in */
+    if (own) {
+        *own = *table; /* moved in */
         memset(table, 0, sizeof *table);
-        f->table = cell->prop_table[i];
+        cell->prop_table[i] = own;
+        f->table = own;
     }
     /* the two spellings of the OCV are one field: one table, one provenance */
     for (int j = 0; j < N_PROPS; j++)
-        if (j != i && k_props[j].offset == pr->offset) {
-            prop_table_drop(cell, j);
-            prov_clear(&cell->prop_prov[j]);
-            cell->prop_prov[j].given = LMB__GIVEN_NONE;
-        }
+        if (j != i && k_props[j].offset == pr->offset)
+            prop_forget(cell, j);
     if (pr->id == LMB__PROP_OCV && value->kind == LMB_PROP_NAMED)
         cell->p.lfp.ocv = value->named;
     return LMB_OK;
@@ -1272,12 +1283,8 @@ lmb_status lmb_cell_set(lmb_ctx *ctx, lmb_cell *cell, const char *key, double va
             return st;
     cell->p = tmp;
     int pi = lmb__prop_index(k_rows[row].key);
-    if (pi >= 0) { /* a number replaces a correlation or a table */
-        prop_table_drop(cell, pi);
-        *prop_field(&cell->p, pi) = (lmb_prop){0};
-        prov_clear(&cell->prop_prov[pi]);
-        cell->prop_prov[pi].given = LMB__GIVEN_NONE;
-    }
+    if (pi >= 0)
+        prop_to_number(cell, pi);
     return LMB_OK;
 }
 

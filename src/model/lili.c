@@ -455,7 +455,7 @@ static void explain(const lmb__model *m, const double *y, char *buf, size_t n) {
         return;
     double lo, hi;
     lmb__lfp_surface_range(L, y, &lo, &hi);
-    const char *what = L->lfp.ocv.what[0] == 'l' ? "LFP particles" : "particles";
+    const char *what = L->is_lfp ? "LFP particles" : "particles";
     if (table_end(&L->lfp.ocv, lo, hi, buf, n))
         return;
     if (hi > 0.995)
@@ -559,6 +559,7 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
 
     /* a li-lfp cell: the porous LFP electrode takes the place of the positive coating */
     L->has_lfp = lmb__type_porous(p->type);
+    L->is_lfp = p->type == LMB_CELL_LI_LFP;
     lmb_layer_params lfp_layer = {0};
     if (L->has_lfp) {
         lfp_layer.present = 1;
@@ -588,9 +589,8 @@ lmb_status lmb__lili_create(lmb_ctx *ctx, const lmb_params *p, lmb__model **out)
     interface_from_params(&L->li[1], &p->pos);
 
     const int n = L->mesh.n;
-    if (L->has_lfp && (st = lmb__lfp_region_init(
-                           ctx, &L->lfp, &p->lfp, &L->mesh,
-                           p->type == LMB_CELL_LI_LFP ? "lfp.ocv" : "porous.ocv")) != LMB_OK) {
+    if (L->has_lfp && (st = lmb__lfp_region_init(ctx, &L->lfp, &p->lfp, &L->mesh,
+                                                 L->is_lfp ? "lfp.ocv" : "porous.ocv")) != LMB_OK) {
         lmb__model_free(m);
         return st;
     }

@@ -107,7 +107,8 @@ typedef struct lmb__lili {
     double short_R_area;       /* [ohm m2] the short's resistance times the area */
     int shorted;               /* 1 once the layers have bridged the separator (latched) */
     int i_V;                   /* terminal voltage (copy of the model's iV) */
-    int has_lfp;               /* 1: the positive is the porous LFP electrode (li-lfp) */
+    int has_lfp; /* 1: the positive is a porous intercalation electrode (li-lfp, li-porous) */
+    int is_lfp;  /* 1: and it is LiFePO4 (li-lfp), for messages */
     lmb__lfp_region lfp;
 } lmb__lili;
 
