@@ -166,8 +166,18 @@ static int boxed_number(const cJSON *item) {
     return v && cJSON_IsNumber(v);
 }
 
-static int access_missing(const char *path) {
-    return access(path, F_OK) != 0;
+const lmb__preset *lmb__preset_named(const char *name) {
+    for (int i = 0; name && i < lmb__presets_count; i++)
+        if (strcmp(lmb__presets[i].name, name) == 0)
+            return &lmb__presets[i];
+    return NULL;
+}
+
+const lmb__preset *lmb__preset_table(const char *path) {
+    for (int i = 0; path && i < lmb__preset_tables_count; i++)
+        if (strcmp(lmb__preset_tables[i].path, path) == 0)
+            return &lmb__preset_tables[i];
+    return NULL;
 }
 
 /* The bytes of a table a cell file names, and the path they are known by (the built-in copy of
@@ -184,15 +194,15 @@ static lmb_status load_table(loader *L, const char *shown, const char *path, lmb
               sizeof joined - 1);
     /* a preset's tables are built in; a written-out preset names them by that path, which is
      * used when no such file exists where the cell file points */
-    int on_disk = !L->preset && !access_missing(joined);
-    for (int i = 0; i < lmb__preset_tables_count && !on_disk; i++) {
-        const lmb__preset *e = &lmb__preset_tables[i];
-        if (strcmp(e->path, joined) == 0 || (!L->preset && strcmp(e->path, path) == 0)) {
-            lmb_status st = lmb__table_parse(L->ctx, e->json, strlen(e->json), e->path, xd, yd, t);
-            if (st != LMB_OK)
-                lmb__ctx_prefix_error(L->ctx, shown);
-            return st == LMB_OK ? st : prefixed(L, st);
-        }
+    int on_disk = !L->preset && access(joined, F_OK) == 0;
+    const lmb__preset *e = NULL;
+    if (!on_disk && !(e = lmb__preset_table(joined)) && !L->preset)
+        e = lmb__preset_table(path);
+    if (e) {
+        lmb_status st = lmb__table_parse(L->ctx, e->json, strlen(e->json), e->path, xd, yd, t);
+        if (st != LMB_OK)
+            lmb__ctx_prefix_error(L->ctx, shown);
+        return st == LMB_OK ? st : prefixed(L, st);
     }
     if (L->preset)
         LFAIL(L, LMB_EIO,
@@ -568,20 +578,19 @@ static lmb_status syntax_error(loader *L, const char *text, const char *at) {
               near, why);
 }
 
-lmb_status lmb_cell_parse(lmb_ctx *ctx, const char *json, const char *origin, lmb_cell **out) {
+/* lmb_cell_parse of a cell file's text, or (preset not NULL) of a built-in preset's. */
+static lmb_status parse_cell(lmb_ctx *ctx, const char *json, const char *origin,
+                             const lmb__preset *preset, lmb_cell **out) {
     if (out)
         *out = NULL;
     if (!json || !out)
         LMB__FAIL(ctx, LMB_EINVAL, "lmb_cell_parse: NULL argument");
-    loader L = {.ctx = ctx};
+    loader L = {.ctx = ctx, .preset = preset != NULL};
     lmb__escape(L.origin, sizeof L.origin, origin ? origin : "<string>");
     /* relative table paths start in the cell file's directory; a preset's are built in */
-    for (int i = 0; origin && i < lmb__presets_count; i++)
-        if (strcmp(lmb__presets[i].name, origin) == 0) {
-            L.preset = 1;
-            snprintf(L.dir, sizeof L.dir, "%s", lmb__presets[i].path);
-        }
-    if (!L.preset && origin && strcmp(origin, "<string>") != 0)
+    if (preset)
+        snprintf(L.dir, sizeof L.dir, "%s", preset->path);
+    else if (origin && strcmp(origin, "<string>") != 0)
         snprintf(L.dir, sizeof L.dir, "%s", origin);
     char *slash = strrchr(L.dir, '/');
     if (slash)
@@ -622,6 +631,10 @@ lmb_status lmb_cell_parse(lmb_ctx *ctx, const char *json, const char *origin, lm
     }
     *out = L.cell;
     return LMB_OK;
+}
+
+lmb_status lmb_cell_parse(lmb_ctx *ctx, const char *json, const char *origin, lmb_cell **out) {
+    return parse_cell(ctx, json, origin, NULL, out);
 }
 
 /* Reads a whole file; NUL bytes and sizes above LMB__CELL_FILE_MAX are refused. */
@@ -707,7 +720,7 @@ static lmb_status load_loading_variant(lmb_ctx *ctx, const char *name, lmb_cell 
         strtod(pn + stem, &pend);
         if (pend == pn + stem || strcmp(pend, "mg") != 0)
             continue;
-        lmb_status st = lmb_cell_parse(ctx, lmb__presets[i].json, pn, out);
+        lmb_status st = parse_cell(ctx, lmb__presets[i].json, pn, &lmb__presets[i], out);
         if (st == LMB_OK)
             st = lmb_cell_set(ctx, *out, "negative.coating.loading_mg_cm2", mg);
         /* a li-lfp cell has one Li electrode, the negative */
@@ -735,9 +748,9 @@ lmb_status lmb_cell_load(lmb_ctx *ctx, const char *path_or_preset, lmb_cell **ou
     lmb__escape(shown, sizeof shown, path_or_preset);
     if (strchr(path_or_preset, ':') && !strchr(path_or_preset, '/') &&
         !strchr(path_or_preset, '\\')) {
-        for (int i = 0; i < lmb__presets_count; i++)
-            if (strcmp(lmb__presets[i].name, path_or_preset) == 0)
-                return lmb_cell_parse(ctx, lmb__presets[i].json, lmb__presets[i].name, out);
+        const lmb__preset *e = lmb__preset_named(path_or_preset);
+        if (e)
+            return parse_cell(ctx, e->json, e->name, e, out);
         lmb_status vst = load_loading_variant(ctx, path_or_preset, out);
         if (vst != LMB_ENOTFOUND)
             return vst;

@@ -25,4 +25,9 @@ extern const int lmb__protocol_files_count;
 extern const lmb__preset lmb__preset_tables[];
 extern const int lmb__preset_tables_count;
 
+/* The preset called name ("li-li:bare"), or NULL (cell_json.c). */
+const lmb__preset *lmb__preset_named(const char *name);
+/* The built-in table file at path ("presets/li-licoo2/licoo2_ocv.csv"), or NULL. */
+const lmb__preset *lmb__preset_table(const char *path);
+
 #endif

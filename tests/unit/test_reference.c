@@ -17,6 +17,7 @@
 
 #include "analysis/curve.h"
 #include "io/presets.h"
+#include "io/text.h"
 #include "lmb/lmb.h"
 #include "model/cell_internal.h"
 #include "model/cell_schema.h"
@@ -155,22 +156,14 @@ static void test_table_is_the_closed_form(void **state) {
     (void)state;
     char *want = lmb__ocv_table_text(LMB__LFP_OCV_DUALFOIL1998, 2001, 0.0, 1.0);
     assert_non_null(want);
-    const lmb__preset *e = NULL;
-    for (int i = 0; i < lmb__preset_tables_count; i++)
-        if (strcmp(lmb__preset_tables[i].path, "presets/li-licoo2/licoo2_ocv.csv") == 0)
-            e = &lmb__preset_tables[i];
+    const lmb__preset *e = lmb__preset_table("presets/li-licoo2/licoo2_ocv.csv");
     assert_non_null(e);
     assert_string_equal(e->json, want);
-    char path[512];
+    char path[512], *got = NULL;
     snprintf(path, sizeof path, "%s/presets/li-licoo2/licoo2_ocv.csv", LMB_SOURCE_DIR);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t n = strlen(want);
-    char *got = malloc(n + 2);
-    assert_non_null(got);
-    size_t rd = fread(got, 1, n + 1, f);
-    fclose(f);
-    assert_int_equal(rd, n);
+    size_t n = 0;
+    assert_int_equal(lmb__read_whole_file(g_ctx, path, 1u << 26, "table", &got, &n), LMB_OK);
+    assert_int_equal(n, strlen(want));
     assert_memory_equal(got, want, n);
     free(got);
     free(want);
