@@ -430,9 +430,8 @@ static int table_end(const lmb__matprop *ocv, double lo, double hi, char *buf, s
     double x = hi > ocv->spline.x_hi - near ? hi : lo < ocv->spline.x_lo + near ? lo : NAN;
     if (isnan(x))
         return 0;
-    char org[300] = "?";
-    if (ocv->table)
-        lmb__table_show(org, sizeof org, ocv->table->origin, strlen(ocv->table->origin));
+    char org[300];
+    lmb__table_show(org, sizeof org, ocv->own.origin, strlen(ocv->own.origin));
     snprintf(buf, n,
              "the particle surface reached stoichiometry %.5f, the end of the %s table '%s' "
              "(it covers %g to %g): extend the table, or end the step at a voltage before it",

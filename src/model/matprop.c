@@ -70,7 +70,6 @@ lmb_status lmb__matprop_init(lmb_ctx *ctx, lmb__matprop *mp, lmb__prop_id id, co
         lmb_status st = lmb__table_copy(ctx, p->table, &mp->own);
         if (st != LMB_OK)
             return st;
-        mp->table = &mp->own;
         if ((st = lmb__spline_init(ctx, &mp->own, (lmb__interp)p->interp, &mp->spline)) != LMB_OK)
             lmb__table_free(&mp->own);
         return st;
@@ -82,7 +81,6 @@ void lmb__matprop_free(lmb__matprop *mp) {
     if (mp && mp->kind == LMB_PROP_TABLE) {
         lmb__spline_free(&mp->spline);
         lmb__table_free(&mp->own);
-        mp->table = NULL;
     }
 }
 
@@ -122,8 +120,8 @@ int lmb__matprop_in_range(const lmb__matprop *mp, double x) {
 }
 
 void lmb__matprop_range_text(const lmb__matprop *mp, double x, char *buf, size_t n) {
-    if (mp->kind == LMB_PROP_TABLE && mp->table)
-        lmb__table_range_text(mp->table, mp->what, x, buf, n);
+    if (mp->kind == LMB_PROP_TABLE)
+        lmb__table_range_text(&mp->own, mp->what, x, buf, n);
     else if (n)
         buf[0] = '\0';
 }

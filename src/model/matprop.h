@@ -43,11 +43,10 @@ typedef struct lmb__matprop {
     int kind;  /* lmb_prop_kind */
     int named; /* the correlation */
     double value;
-    lmb__spline spline;      /* kind TABLE */
-    lmb__table own;          /* kind TABLE: its own copy of the table (for messages; the cell's
-                                may be freed or changed while a simulation runs) */
-    const lmb__table *table; /* &own for a table, else NULL */
-    char what[64];           /* "electrolyte.conductivity", for messages */
+    lmb__spline spline; /* kind TABLE */
+    lmb__table own;     /* kind TABLE: its own copy of the table (for messages; the cell's
+                           may be freed or changed while a simulation runs) */
+    char what[64];      /* "electrolyte.conductivity", for messages */
 } lmb__matprop;
 
 /* The dimensions of a property's table columns (x, y). */

@@ -253,7 +253,6 @@ lmb_status lmb__spline_init(lmb_ctx *ctx, const lmb__table *t, lmb__interp kind,
     out->x = block;
     out->y = block + nn;
     out->n = t->n;
-    out->kind = kind;
     out->x_lo = block[0];
     out->x_hi = block[nn - 1];
 

@@ -110,7 +110,6 @@ typedef struct lmb__spline {
     gsl_interp *interp; /* NULL in a zeroed spline */
     double *x, *y;      /* [SI] own copies of the table, n each (one block, x first) */
     int n;
-    lmb__interp kind;
     double x_lo, x_hi; /* [SI of x] the range: x[0], x[n-1] */
 } lmb__spline;
 
