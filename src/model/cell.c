@@ -1132,26 +1132,18 @@ lmb_status lmb__params_finish(lmb_ctx *ctx, lmb_params *p) {
         }
         l->thickness_m = l->given_thickness_m;
         l->accessible_fraction = 1.0;
-        l->rate_constant = fmax(l->rate_constant, 0.0);
     }
     /* tables must cover the initial state and suit their interpolation */
-    static const char *const el_keys[4] = {"electrolyte.conductivity", "electrolyte.diffusivity",
-                                           "electrolyte.transference_number",
-                                           "electrolyte.thermodynamic_factor"};
-    const lmb_prop *el_props[4] = {&p->electrolyte.kappa_fn, &p->electrolyte.D_fn,
-                                   &p->electrolyte.tplus_fn, &p->electrolyte.tdf_fn};
-    for (int k = 0; k < 4; k++) {
-        lmb_status st = check_table(ctx, el_props[k], el_keys[k], p->electrolyte.c0_mol_m3,
-                                    "the initial concentration, electrolyte.concentration");
-        if (st != LMB_OK)
-            return st;
-    }
-    if (lmb__type_porous(p->type)) {
-        int porous = p->type == LMB_CELL_LI_POROUS;
-        lmb_status st =
-            check_table(ctx, &l->ocv_fn, porous ? "porous.ocv" : "lfp.ocv", l->initial_x,
-                        porous ? "the initial stoichiometry, porous.initial_stoichiometry"
-                               : "the initial Li fraction, lfp.initial_li_fraction");
+    for (int i = 0; i < N_PROPS; i++) {
+        if (!group_in_type(p, k_props[i].group, LMB__SCOPE_CELL))
+            continue;
+        int ocv = k_props[i].id == LMB__PROP_OCV;
+        const char *x0_what = !ocv ? "the initial concentration, electrolyte.concentration"
+                              : p->type == LMB_CELL_LI_POROUS
+                                  ? "the initial stoichiometry, porous.initial_stoichiometry"
+                                  : "the initial Li fraction, lfp.initial_li_fraction";
+        lmb_status st = check_table(ctx, prop_field_c(p, i), k_props[i].key,
+                                    ocv ? l->initial_x : p->electrolyte.c0_mol_m3, x0_what);
         if (st != LMB_OK)
             return st;
     }
