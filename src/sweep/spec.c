@@ -393,13 +393,14 @@ static lmb_status alloc_values(lmb_ctx *ctx, lmb_sweep *sw, double n) {
     if (!(n >= 1.0) || n > (double)LMB_SWEEP_MAX_POINTS)
         LMB__FAIL(ctx, LMB_ERANGE, "%s: %s: %.0f points; a sweep has 1 to %ld", sw->origin,
                   sw->design, n, LMB_SWEEP_MAX_POINTS);
-    if (n * (sw->n_params > 0 ? sw->n_params : 1) > SWEEP_VALUES_MAX)
+    const int per_point = sw->n_params > 0 ? sw->n_params : 1; /* values of a point */
+    if (n * per_point > SWEEP_VALUES_MAX)
         LMB__FAIL(ctx, LMB_ERANGE,
                   "%s: %s: %.0f points of %d parameters are more than the %.0f values one sweep "
                   "holds in memory; split it into several sweeps",
                   sw->origin, sw->design, n, sw->n_params, SWEEP_VALUES_MAX);
     sw->n_points = (long)n;
-    size_t cells = (size_t)sw->n_points * (size_t)(sw->n_params > 0 ? sw->n_params : 1);
+    size_t cells = (size_t)sw->n_points * (size_t)per_point;
     sw->values = malloc(cells * sizeof *sw->values);
     if (!sw->values)
         LMB__FAIL(ctx, LMB_ENOMEM, "%s: out of memory for %ld points", sw->origin, sw->n_points);
@@ -681,12 +682,17 @@ static lmb_status parse_design(lmb_ctx *ctx, lmb_sweep *sw, const cJSON *root) {
     return st;
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s) {
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
+static uint64_t fnv1a_bytes(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t k = 0; k < n; k++) {
+        h ^= b[k];
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s) {
+    return fnv1a_bytes(h, s, strlen(s));
 }
 
 /* ... over the bytes of the values of the cell's tables (a table file edited between two runs
@@ -697,13 +703,8 @@ static uint64_t fnv1a_tables(uint64_t h, const lmb_cell *cell) {
         lmb__cell_prop_info(cell, i, &v, NULL, NULL, NULL);
         if (!v || v->kind != LMB_PROP_TABLE || !v->table)
             continue;
-        const unsigned char *b[2] = {(const unsigned char *)v->table->x,
-                                     (const unsigned char *)v->table->y};
-        for (int c = 0; c < 2; c++)
-            for (size_t k = 0; k < (size_t)v->table->n * sizeof(double); k++) {
-                h ^= b[c][k];
-                h *= 0x100000001b3ULL;
-            }
+        size_t bytes = (size_t)v->table->n * sizeof(double);
+        h = fnv1a_bytes(fnv1a_bytes(h, v->table->x, bytes), v->table->y, bytes);
     }
     return h;
 }
