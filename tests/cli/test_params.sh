@@ -28,32 +28,15 @@ expect_bad() {
 
 expect_bad_path() {
     local file=$1 field=$2 what=$3
-    local out err status lines
-    out=$("$lmb" params check "$file" 2>"$tmp/stderr")
-    status=$?
-    err=$(cat "$tmp/stderr")
-    lines=$(wc -l <"$tmp/stderr")
-    if [ "$status" -ne 2 ]; then
-        fail "$what: exit status $status, expected 2 (stderr: $err)"
-    fi
-    if [ "$lines" -ne 1 ]; then
-        fail "$what: stderr has $lines lines, expected 1: $err"
-    fi
-    case $err in
-    "lmb: "*) ;;
-    *) fail "$what: stderr does not start with 'lmb: ': $err" ;;
-    esac
-    case $err in
+    expect_input_error "$what" "" "$lmb" params check "$file" || return
+    case $input_error in
     *"$file"*) ;;
-    *) fail "$what: message does not name the file $file: $err" ;;
+    *) fail "$what: message does not name the file $file: $input_error" ;;
     esac
-    case $err in
+    case $input_error in
     *"$field"*) ;;
-    *) fail "$what: message does not name '$field': $err" ;;
+    *) fail "$what: message does not name '$field': $input_error" ;;
     esac
-    if [ -n "$out" ]; then
-        fail "$what: unexpected stdout: $out"
-    fi
 }
 
 expect_bad syntax 'JSON syntax error' '{

@@ -58,36 +58,31 @@ printf 'stoichiometry,ocp_V\n0.1,4.2\n0.5,4.0\n0.9,3.9\n' > "$tmp/cells/ok.csv"
 cell "$tmp/cells/ok.json" '{"table": "ok.csv", "interpolation": "steffen"}'
 "$lmb" params check "$tmp/cells/ok.json" > /dev/null 2>&1 || fail "a table beside the cell file is not found"
 
-expect_input_error() { # expect_input_error NAME PATTERN CELL
-    local msg
-    msg=$("$lmb" params check "$3" 2>&1 > /dev/null)
-    local rc=$?
-    [ "$rc" -eq 2 ] || fail "$1: exit $rc, not 2 ($msg)"
-    [ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] || fail "$1: not one line: $msg"
-    grep -q -- "$2" <<< "$msg" || fail "$1: '$msg' does not match '$2'"
+bad_cell() { # bad_cell NAME PATTERN CELL: params check refuses CELL (common.sh)
+    expect_input_error "$1" "$2" "$lmb" params check "$3"
 }
 printf 'stoichiometry,ocp_V\n0.1,4.2\n0.5,four\n0.9,3.9\n' > "$tmp/cells/bad.csv"
 cell "$tmp/cells/bad.json" '{"table": "bad.csv"}'
-expect_input_error "malformed table" "bad.csv:3:" "$tmp/cells/bad.json"
+bad_cell "malformed table" "bad.csv:3:" "$tmp/cells/bad.json"
 cell "$tmp/cells/missing.json" '{"table": "nope.csv"}'
-expect_input_error "missing table" "nope.csv" "$tmp/cells/missing.json"
+bad_cell "missing table" "nope.csv" "$tmp/cells/missing.json"
 printf 'stoichiometry,ocp_mA\n0.1,4.2\n0.5,4.0\n0.9,3.9\n' > "$tmp/cells/unit.csv"
 cell "$tmp/cells/unit.json" '{"table": "unit.csv"}'
-expect_input_error "wrong unit" "unit.csv" "$tmp/cells/unit.json"
+bad_cell "wrong unit" "unit.csv" "$tmp/cells/unit.json"
 cell "$tmp/cells/name.json" '"dualfoil"'
-expect_input_error "unknown OCV" "porous.ocv = 'dualfoil' is not a known open-circuit potential" "$tmp/cells/name.json"
+bad_cell "unknown OCV" "porous.ocv = 'dualfoil' is not a known open-circuit potential" "$tmp/cells/name.json"
 printf '{"type": "li-porous", "electrolyte": {"conductivity": "nope"}}\n' > "$tmp/cells/kappa.json"
-expect_input_error "unknown correlation" "electrolyte.conductivity = 'nope' is not a known correlation (choices: capiglia1999" "$tmp/cells/kappa.json"
+bad_cell "unknown correlation" "electrolyte.conductivity = 'nope' is not a known correlation (choices: capiglia1999" "$tmp/cells/kappa.json"
 cell "$tmp/cells/akima.json" '{"table": "ok.csv", "interpolation": "akima"}'
-expect_input_error "akima on 3 rows" "porous.ocv: akima interpolation needs at least 5 rows; its table has 3" "$tmp/cells/akima.json"
+bad_cell "akima on 3 rows" "porous.ocv: akima interpolation needs at least 5 rows; its table has 3" "$tmp/cells/akima.json"
 cell "$tmp/cells/start.json" '{"table": "ok.csv"}'
 sed -i 's/"porous": {/"porous": {"initial_stoichiometry": 0.95, /' "$tmp/cells/start.json"
-expect_input_error "table not covering the start" "porous.ocv table '.*ok.csv' covers stoichiometry 0.1 to 0.9; asked for 0.95 (the initial stoichiometry" "$tmp/cells/start.json"
+bad_cell "table not covering the start" "porous.ocv table '.*ok.csv' covers stoichiometry 0.1 to 0.9; asked for 0.95 (the initial stoichiometry" "$tmp/cells/start.json"
 printf 'concentration_mol_L,conductivity_S_m\n0.5,0.9\n0.8,1.0\n0.9,1.1\n' > "$tmp/cells/kappa.csv"
 printf '{"type": "li-porous", "electrolyte": {"conductivity": {"table": "kappa.csv"}}}\n' > "$tmp/cells/kt.json"
-expect_input_error "conductivity table not covering c0" "electrolyte.conductivity table '.*kappa.csv' covers concentration 0.5 to 0.9 mol/L; asked for 1 (the initial concentration" "$tmp/cells/kt.json"
+bad_cell "conductivity table not covering c0" "electrolyte.conductivity table '.*kappa.csv' covers concentration 0.5 to 0.9 mol/L; asked for 1 (the initial concentration" "$tmp/cells/kt.json"
 printf '{"type": "li-porous", "porous": {"porosity": 0.6, "active_fraction": 0.5}}\n' > "$tmp/cells/frac.json"
-expect_input_error "volume fractions" "add up to 1.1 > 1" "$tmp/cells/frac.json"
+bad_cell "volume fractions" "add up to 1.1 > 1" "$tmp/cells/frac.json"
 
 # the README's table stops at y = 0.99: a 0.1C discharge to 3.8 V leaves it, and says so
 if [ -n "$shared" ] && [ -f "$shared/cases/li-foil-licoo2/ocp_licoo2.csv" ]; then
