@@ -86,27 +86,34 @@ void lmb__ctx_prefix_error(lmb_ctx *ctx, const char *prefix) {
     memcpy(ctx->errmsg, tmp, LMB__ERRMSG_MAX);
 }
 
-void lmb__escape(char *dst, size_t n, const char *s) {
+void lmb__escape_n(char *dst, size_t n, const char *s, size_t len) {
     if (!dst || n == 0)
         return;
-    size_t k = 0;
-    const char *ellipsis = "...";
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    size_t full = 0; /* the escaped length */
+    for (size_t i = 0; i < len; i++)
+        full += ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? 4 : 1;
+    int cut = full >= n && n > 4;
+    size_t room = cut ? n - 4 : n - 1, o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
         size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
-        if (k + need + 4 > n) { /* keep room for "..." and the terminator */
-            for (const char *e = ellipsis; *e && k + 1 < n; e++)
-                dst[k++] = *e;
+        if (o + need > room)
             break;
-        }
-        if (need == 4) {
-            snprintf(dst + k, 5, "\\x%02x", c);
-            k += 4;
-        } else {
-            dst[k++] = (char)c;
-        }
+        if (need == 4)
+            snprintf(dst + o, 5, "\\x%02x", c);
+        else
+            dst[o] = (char)c;
+        o += need;
     }
-    dst[k] = '\0';
+    if (cut) {
+        memcpy(dst + o, "...", 3);
+        o += 3;
+    }
+    dst[o] = '\0';
+}
+
+void lmb__escape(char *dst, size_t n, const char *s) {
+    lmb__escape_n(dst, n, s, s ? strlen(s) : 0);
 }
 
 void lmb_ctx_set_log(lmb_ctx *ctx, lmb_log_fn fn, void *user, lmb_log_level max_level) {

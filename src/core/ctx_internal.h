@@ -28,9 +28,11 @@ struct lmb_ctx {
 #endif
 
 /*
- * Copies s into dst (size n) for an error message: bytes that would break a one-line message
- * (control characters) become \xNN and a long text is cut with "...".
+ * Copies the len bytes at s into dst (size n) for an error message: bytes that would break a
+ * one-line message (control characters) become \xNN, and a text longer than dst holds is cut
+ * with "...". lmb__escape: the same for the NUL-terminated s (NULL: "").
  */
+void lmb__escape_n(char *dst, size_t n, const char *s, size_t len);
 void lmb__escape(char *dst, size_t n, const char *s);
 
 /* Records status and a formatted sentence in ctx (ctx may be NULL); returns status. The

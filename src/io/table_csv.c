@@ -70,7 +70,7 @@ static lmb_status header_column(parser *P, int c, const char *s, const char *e, 
         trim(&s, &e);
         len = (size_t)(e - s);
     }
-    lmb__table_show(P->col[c], sizeof P->col[c], s, len);
+    lmb__escape_n(P->col[c], sizeof P->col[c], s, len);
     if (len == 0)
         LMB__FAIL(P->ctx, LMB_EPARSE, "%s:%d: %s of the header has no name", P->org, P->line,
                   col_label(c));
@@ -105,7 +105,7 @@ static lmb_status header_column(parser *P, int c, const char *s, const char *e, 
                   "unit suffix)",
                   P->org, P->line, col_label(c), P->col[c], other_at, lmb_dim_name(other->dim));
     char base[SHOW_MAX];
-    lmb__table_show(base, sizeof base, name, other ? (size_t)(other_at - 1 - name) : len);
+    lmb__escape_n(base, sizeof base, name, other ? (size_t)(other_at - 1 - name) : len);
     if (!u && other)
         LMB__FAIL(P->ctx, LMB_EUNIT,
                   "%s:%d: %s '%s': %s is a unit of %s, but the column needs a unit of %s (e.g. "
@@ -163,7 +163,7 @@ static lmb_status parse_header(parser *P, const char *s, const char *e, lmb__tab
     while (q < e && *q != ',' && *q != '\t' && *q != ';')
         q++;
     char shown[SHOW_MAX];
-    lmb__table_show(shown, sizeof shown, s, (size_t)(e - s));
+    lmb__escape_n(shown, sizeof shown, s, (size_t)(e - s));
     if (memchr(s, '\r', (size_t)(e - s)))
         LMB__FAIL(P->ctx, LMB_EPARSE,
                   "%s:%d: header '%s' holds a carriage return: lines must end in LF or CRLF",
@@ -199,7 +199,7 @@ static lmb_status parse_header(parser *P, const char *s, const char *e, lmb__tab
 static lmb_status parse_value(parser *P, int c, const char *s, const char *e, double *si) {
     trim(&s, &e);
     char shown[SHOW_MAX];
-    lmb__table_show(shown, sizeof shown, s, (size_t)(e - s));
+    lmb__escape_n(shown, sizeof shown, s, (size_t)(e - s));
     if (s == e)
         LMB__FAIL(P->ctx, LMB_EPARSE, "%s:%d: %s (%s) is empty", P->org, P->line, col_label(c),
                   P->col[c]);
@@ -239,7 +239,7 @@ static lmb_status parse_row(parser *P, const char *s, const char *e) {
     const char *xs = s, *xe = q;
     trim(&xs, &xe);
     char xt[SHOW_MAX];
-    lmb__table_show(xt, sizeof xt, xs, (size_t)(xe - xs));
+    lmb__escape_n(xt, sizeof xt, xs, (size_t)(xe - xs));
     if (P->n > 0) {
         double last = P->x[P->n - 1];
         if (x == last)
@@ -331,7 +331,7 @@ lmb_status lmb__table_parse(lmb_ctx *ctx, const char *text, size_t len, const ch
     parser P;
     memset(&P, 0, sizeof P);
     P.ctx = ctx;
-    lmb__table_show(P.org, sizeof P.org, origin, strlen(origin));
+    lmb__escape_n(P.org, sizeof P.org, origin, strlen(origin));
     if (!text && len > 0)
         LMB__FAIL(ctx, LMB_EINVAL, "%s: no text", P.org);
     if (x_dim < 0 || x_dim >= LMB_DIM_COUNT || y_dim < 0 || y_dim >= LMB_DIM_COUNT)
@@ -372,7 +372,7 @@ lmb_status lmb__table_load(lmb_ctx *ctx, const char *path, lmb_dim x_dim, lmb_di
     struct stat sb;
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         char shown[ORIGIN_SHOW];
-        lmb__table_show(shown, sizeof shown, path, strlen(path));
+        lmb__escape_n(shown, sizeof shown, path, strlen(path));
         LMB__FAIL(ctx, LMB_EIO, "%s: not a regular file (a table is a CSV file)", shown);
     }
     char *buf = NULL;

@@ -431,7 +431,7 @@ static int table_end(const lmb__matprop *ocv, double lo, double hi, char *buf, s
     if (isnan(x))
         return 0;
     char org[300];
-    lmb__table_show(org, sizeof org, ocv->own.origin, strlen(ocv->own.origin));
+    lmb__escape_n(org, sizeof org, ocv->own.origin, strlen(ocv->own.origin));
     snprintf(buf, n,
              "the particle surface reached stoichiometry %.5f, the end of the %s table '%s' "
              "(it covers %g to %g): extend the table, or end the step at a voltage before it",

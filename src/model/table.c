@@ -39,34 +39,6 @@
 
 /* ---- text helpers ---- */
 
-/* Copies the len bytes at s into dst (size n) for a message: control characters become \xNN, a
- * text too long for the buffer is cut with "...". */
-void lmb__table_show(char *dst, size_t n, const char *s, size_t len) {
-    if (n == 0)
-        return;
-    size_t full = 0;
-    for (size_t i = 0; i < len; i++)
-        full += ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? 4 : 1;
-    int cut = full >= n && n > 4;
-    size_t room = full < n ? n - 1 : (cut ? n - 4 : n - 1), o = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
-        if (o + need > room)
-            break;
-        if (need == 4)
-            snprintf(dst + o, 5, "\\x%02x", c);
-        else
-            dst[o] = (char)c;
-        o += need;
-    }
-    if (cut) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o] = '\0';
-}
-
 /* The length of the NUL-terminated text in a buffer of size n (n if it has no NUL). */
 static size_t text_len(const char *s, size_t n) {
     const char *z = memchr(s, '\0', n);
@@ -100,7 +72,7 @@ lmb_status lmb__table_copy(lmb_ctx *ctx, const lmb__table *src, lmb__table *dst)
     if (!table_valid(src))
         LMB__FAIL(ctx, LMB_EINVAL, "lmb__table_copy: no valid table to copy");
     char org[ORIGIN_SHOW];
-    lmb__table_show(org, sizeof org, src->origin, text_len(src->origin, sizeof src->origin));
+    lmb__escape_n(org, sizeof org, src->origin, text_len(src->origin, sizeof src->origin));
     size_t bytes = (size_t)src->n * sizeof(double);
     double *x = malloc(bytes), *y = malloc(bytes);
     if (!x || !y) {
@@ -149,7 +121,7 @@ void lmb__table_range_text(const lmb__table *t, const char *what, double x_si, c
         snprintf(buf, n, "%s%stable: no data", w, ws);
         return;
     }
-    lmb__table_show(org, sizeof org, t->origin, text_len(t->origin, sizeof t->origin));
+    lmb__escape_n(org, sizeof org, t->origin, text_len(t->origin, sizeof t->origin));
     char unit[sizeof t->x_unit];
     memcpy(unit, t->x_unit, sizeof unit);
     unit[sizeof unit - 1] = '\0';
@@ -192,7 +164,7 @@ lmb_status lmb__spline_init(lmb_ctx *ctx, const lmb__table *t, lmb__interp kind,
     if (!t)
         LMB__FAIL(ctx, LMB_EINVAL, "lmb__spline_init: NULL table");
     char org[ORIGIN_SHOW];
-    lmb__table_show(org, sizeof org, t->origin, text_len(t->origin, sizeof t->origin));
+    lmb__escape_n(org, sizeof org, t->origin, text_len(t->origin, sizeof t->origin));
     if (!name)
         LMB__FAIL(ctx, LMB_EINVAL, "table '%s': unknown interpolation %d (steffen or akima)", org,
                   (int)kind);

@@ -131,10 +131,8 @@ int lmb__spline_eval(const lmb__spline *s, double x, double *y, double *dydx);
 /* Frees the interpolant and zeroes it; a zeroed spline (or NULL) is a no-op. */
 void lmb__spline_free(lmb__spline *s);
 
-/* For the reader (src/io/table_csv.c) and the messages: copies the len bytes at s into dst
- * (size n) with control characters as \xNN and a long text cut with "..."; and the unit of
- * dimension dim whose display name or key is s (NULL if none). */
-void lmb__table_show(char *dst, size_t n, const char *s, size_t len);
+/* For the reader (src/io/table_csv.c): the unit of dimension dim whose display name or key is
+ * s (NULL if none). */
 const lmb_unit *lmb__unit_of_dim(const char *s, lmb_dim dim);
 
 #endif
